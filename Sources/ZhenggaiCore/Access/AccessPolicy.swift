@@ -1,0 +1,130 @@
+/// What a request wants to do. Every API route and page names exactly one action; docs/permissions.md
+/// lists who may do each, and a test checks the two against each other.
+public enum Action: String, CaseIterable, Sendable, Codable {
+    case read  // see units, sources, problems, ledger, counts, evidence and an item's trail
+    case manageUnits
+    case manageUsers
+    case editCategories
+    case createSource
+    case editProblem
+    case createTask
+    case editTask
+    case addProgress
+    case uploadEvidence
+    case requestClosure
+    case firstReview
+    case secondReview
+    case reopen
+    case readAuditLog  // the whole chain, not one item's trail
+
+    public var label: String {
+        switch self {
+        case .read: "查看"
+        case .manageUnits: "管理单位"
+        case .manageUsers: "管理用户"
+        case .editCategories: "维护问题类别"
+        case .createSource: "录入来源"
+        case .editProblem: "录入和修改问题"
+        case .createTask: "制定整改任务"
+        case .editTask: "修改整改任务"
+        case .addProgress: "报送整改进展"
+        case .uploadEvidence: "上传佐证材料"
+        case .requestClosure: "申请销号"
+        case .firstReview: "单位审核（审核1）"
+        case .secondReview: "巡察办审核（审核2）"
+        case .reopen: "重新打开（回头看）"
+        case .readAuditLog: "查看审计日志"
+        }
+    }
+}
+
+/// A role held at a unit; `unitPath` is the unit's materialised path ("/id1/id2/"), so the subtree
+/// is every unit whose path starts with it.
+public struct RoleGrant: Hashable, Sendable, Codable {
+    public var role: Role
+    public var unitID: String
+    public var unitPath: String
+
+    public init(role: Role, unitID: String, unitPath: String) {
+        self.role = role
+        self.unitID = unitID
+        self.unitPath = unitPath
+    }
+
+    public func reaches(_ path: String) -> Bool { path.hasPrefix(unitPath) }
+    /// A strict ancestor: the grant sits above the unit, not at it.
+    public func isAbove(_ path: String) -> Bool { path.hasPrefix(unitPath) && path != unitPath }
+}
+
+public struct Principal: Sendable {
+    public var userID: String
+    public var grants: [RoleGrant]
+
+    public init(userID: String, grants: [RoleGrant]) {
+        self.userID = userID
+        self.grants = grants
+    }
+}
+
+/// What the action is aimed at. `unitPath` is nil for actions aimed at nothing in the tree (listing
+/// what one may see); `taskLeaderIDs` are the 责任领导 of the task(s) concerned, for the leader's rule.
+public struct AccessTarget: Sendable {
+    public var unitPath: String?
+    public var taskLeaderIDs: Set<String>
+
+    public init(unitPath: String?, taskLeaderIDs: Set<String> = []) {
+        self.unitPath = unitPath
+        self.taskLeaderIDs = taskLeaderIDs
+    }
+
+    public static let anywhere = AccessTarget(unitPath: nil)
+}
+
+/// The one place that says who may do what where. Identity rules of the workflow (the asker never
+/// approves) live in `ClosureWorkflow`; this decides role × subtree × action.
+public enum AccessPolicy {
+    /// Roles that may take an action at all, before looking at where. Kept as data so the permissions
+    /// document and its test read the same table.
+    public static func roles(for action: Action) -> Set<Role> {
+        switch action {
+        case .read: Set(Role.allCases)
+        case .manageUnits, .manageUsers: [.admin]
+        case .editCategories: [.admin, .inspector]
+        case .createSource, .editProblem: [.admin, .inspector, .secretary, .clerk]
+        case .createTask, .requestClosure: [.admin, .secretary, .clerk]
+        case .editTask, .addProgress, .uploadEvidence: [.admin, .secretary, .clerk, .leader]
+        case .firstReview: [.secretary]
+        case .secondReview: [.inspector, .secretary]
+        case .reopen: [.inspector]
+        case .readAuditLog: [.admin, .inspector, .supervisor]
+        }
+    }
+
+    public static func allows(_ principal: Principal, _ action: Action, on target: AccessTarget) -> Bool {
+        principal.grants.contains { grant in allows(grant, principal: principal, action, on: target) }
+    }
+
+    static func allows(_ grant: RoleGrant, principal: Principal, _ action: Action, on target: AccessTarget) -> Bool {
+        guard roles(for: action).contains(grant.role) else { return false }
+        // An action aimed at nothing in particular (a list) is filtered by scope afterwards.
+        guard let path = target.unitPath else { return true }
+        guard grant.reaches(path) else { return false }
+        switch (action, grant.role) {
+        case (.editTask, .leader), (.addProgress, .leader), (.uploadEvidence, .leader):
+            // A leader edits only the items they lead.
+            return target.taskLeaderIDs.contains(principal.userID)
+        case (.secondReview, .secretary):
+            // The superior leader: a secretary above the unit, never the unit's own secretary.
+            return grant.isAbove(path)
+        default:
+            return true
+        }
+    }
+
+    /// The unit paths an principal may read; list queries restrict themselves to these subtrees.
+    public static func readableRoots(_ principal: Principal) -> [String] {
+        let paths = Set(principal.grants.map(\.unitPath)).sorted()
+        // Drop roots already inside another root, so queries stay short.
+        return paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }
+    }
+}

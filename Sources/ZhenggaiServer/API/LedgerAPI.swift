@@ -1,0 +1,393 @@
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// The JSON API. Each endpoint first names where its action lands (the target) and only then, after the
+/// gate in `register`, does the work.
+struct LedgerAPI {
+    let store: Store
+    let settings: ServerSettings
+
+    struct Login: Codable {
+        var username: String
+        var password: String
+    }
+    struct LoginAnswer: Codable {
+        var token: String
+        var csrfToken: String
+        var user: User
+    }
+    struct NewUnit: Codable {
+        var name: String
+        var kind: UnitKind
+        var parentID: UUID?
+    }
+    struct NewUser: Codable {
+        var username: String
+        var displayName: String
+        var password: String
+        var grants: [NewGrant]
+    }
+    struct Versioned<T: Codable>: Codable {
+        var version: Int
+        var fields: T
+    }
+    struct ProblemEdit: Codable {
+        var version: Int
+        var text: String?
+        var categoryCode: String?
+        var outlinePath: [String]?
+    }
+    struct TaskEdit: Codable {
+        var version: Int
+        var measure: String
+        var kind: RectificationKind
+        var leaderID: UUID?
+        var leadUnit: String
+        var supportingUnits: String?
+        var assignee: String
+        var deadline: LocalDate?
+        var fields: TaskFields {
+            TaskFields(
+                measure: measure, kind: kind, leaderID: leaderID, leadUnit: leadUnit, supportingUnits: supportingUnits,
+                assignee: assignee, deadline: deadline)
+        }
+    }
+    struct VersionOnly: Codable { var version: Int }
+    struct NewProgress: Codable {
+        var date: LocalDate?
+        var text: String
+    }
+    struct Statement: Codable { var statement: String }
+    struct Review: Codable {
+        var decision: Decision
+        var reason: String?
+        enum Decision: String, Codable { case approve, `return` }
+    }
+    struct Reason: Codable { var reason: String }
+    struct Upload: Content {
+        var file: File
+        var taskID: UUID?
+    }
+
+    func register(on routes: any RoutesBuilder) {
+        routes.on(.POST, APIRoute.login.vaporPath) { request in try await login(request) }
+        for endpoint in endpoints() { routes.register(endpoint, store: store) }
+    }
+
+    // MARK: Targets: where an action lands
+
+    func unitTarget(_ id: UUID) async throws -> AccessTarget {
+        AccessTarget(unitPath: try await store.unit(id).path)
+    }
+
+    func problemTarget(_ id: UUID) async throws -> AccessTarget {
+        let problem = try await store.problem(id)
+        let leaders = try await store.leaderIDs(ofProblem: id)
+        return AccessTarget(unitPath: problem.unitPath, taskLeaderIDs: Set(leaders.map(\.uuidString)))
+    }
+
+    func taskTarget(_ id: UUID) async throws -> AccessTarget {
+        let context = try await store.taskContext(id)
+        return AccessTarget(
+            unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 }))
+    }
+
+    func endpoints() -> [Endpoint] {
+        let anywhere: @Sendable (Request, Caller) async throws -> AccessTarget = { _, _ in .anywhere }
+        return [
+            Endpoint(.logout, target: anywhere) { request, _ in
+                if let token = request.cookies[SessionCookie.name]?.string ?? request.headers.bearerAuthorization?.token
+                {
+                    try await store.deleteSession(token: token)
+                }
+                let response = try Response.json(["ok": true])
+                response.cookies[SessionCookie.name] = HTTPCookies.Value(
+                    string: "", expires: Date(timeIntervalSince1970: 0), path: "/")
+                return response
+            },
+            Endpoint(.me, target: anywhere) { _, caller in try .json(caller.user) },
+
+            // Units
+            Endpoint(.listUnits, target: anywhere) { _, caller in try .json(try await store.units(within: caller.roots))
+            },
+            Endpoint(.createUnit) { request, _ in
+                // A county (no parent) is set up from the command line, never through the API.
+                let new = try request.decode(NewUnit.self)
+                guard let parentID = new.parentID else { return .aboveEveryUnit }
+                return try await unitTarget(parentID)
+            } handle: { request, caller in
+                let new = try request.decode(NewUnit.self)
+                return try .json(
+                    try await store.createUnit(
+                        name: new.name, kind: new.kind, parentID: new.parentID, by: caller.actor),
+                    status: .created)
+            },
+            Endpoint(.getUnit) { request, _ in
+                try await unitTarget(try request.id("unitID"))
+            } handle: { request, _ in
+                try .json(try await store.unit(try request.id("unitID")))
+            },
+
+            // Users
+            Endpoint(.listUsers, target: anywhere) { _, caller in
+                let adminRoots = AccessPolicy.readableRoots(
+                    Principal(
+                        userID: caller.principal.userID, grants: caller.principal.grants.filter { $0.role == .admin }))
+                return try .json(try await store.users(within: adminRoots))
+            },
+            Endpoint(.createUser) { request, caller in
+                // Every unit the new user is given a role at must be inside the admin's subtree.
+                let new = try request.decode(NewUser.self)
+                guard !new.grants.isEmpty else { return .anywhere }
+                for grant in new.grants {
+                    try Gate.authorize(caller, .manageUsers, try await unitTarget(grant.unitID))
+                }
+                return try await unitTarget(new.grants[0].unitID)
+            } handle: { request, caller in
+                let new = try request.decode(NewUser.self)
+                try Passwords.checkStrength(new.password)
+                let hash = try await request.password.async.hash(new.password)
+                return try .json(
+                    try await store.createUser(
+                        username: new.username, displayName: new.displayName, passwordHash: hash, grants: new.grants,
+                        by: caller.actor),
+                    status: .created)
+            },
+            Endpoint(.getUser) { request, _ in
+                let user = try await store.user(try request.id("userID"))
+                return AccessTarget(unitPath: user.grants.first?.unitPath ?? "/")
+            } handle: { request, _ in
+                try .json(try await store.user(try request.id("userID")))
+            },
+
+            // Categories
+            Endpoint(.listCategories, target: anywhere) { _, _ in try .json(try await store.categories()) },
+            Endpoint(.saveCategory, target: anywhere) { request, caller in
+                var category = try request.decode(Category.self)
+                category.code = request.parameters.get("code") ?? ""
+                return try .json(try await store.saveCategory(category, by: caller.actor))
+            },
+
+            // Sources
+            Endpoint(.listSources, target: anywhere) { _, caller in
+                try .json(try await store.sources(within: caller.roots))
+            },
+            Endpoint(.createSource) { request, _ in
+                try await unitTarget(try request.decode(NewSource.self).unitID)
+            } handle: { request, caller in
+                try .json(
+                    try await store.createSource(try request.decode(NewSource.self), by: caller.actor), status: .created
+                )
+            },
+            Endpoint(.getSource) { request, _ in
+                try await unitTarget(try await store.source(try request.id("sourceID")).unitID)
+            } handle: { request, _ in
+                try .json(try await store.source(try request.id("sourceID")))
+            },
+
+            // Problems
+            Endpoint(.createProblem) { request, _ in
+                let new = try request.decode(NewProblem.self)
+                let source = try await store.source(new.sourceID)
+                return try await unitTarget(new.unitID ?? source.unitID)
+            } handle: { request, caller in
+                try .json(
+                    try await store.createProblem(try request.decode(NewProblem.self), by: caller.actor),
+                    status: .created)
+            },
+            Endpoint(.getProblem) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: { request, _ in
+                try .json(try await store.problemDetail(try request.id("problemID")))
+            },
+            Endpoint(.updateProblem) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                let edit = try request.decode(ProblemEdit.self)
+                return try .json(
+                    try await store.updateProblem(
+                        try request.id("problemID"), version: edit.version,
+                        .init(text: edit.text, categoryCode: edit.categoryCode, outlinePath: edit.outlinePath),
+                        by: caller.actor))
+            },
+            Endpoint(.problemTrail) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, _ in
+                try .json(try await store.problemTrail(try request.id("problemID")))
+            },
+
+            // Tasks and progress
+            Endpoint(.createTask) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                try .json(
+                    try await store.createTask(
+                        problemID: try request.id("problemID"), try request.decode(TaskFields.self), by: caller.actor),
+                    status: .created)
+            },
+            Endpoint(.getTask) { request, _ in
+                try await taskTarget(try request.id("taskID"))
+            } handle: { request, _ in
+                try .json(try await store.task(try request.id("taskID")))
+            },
+            Endpoint(.updateTask) { request, _ in
+                try await taskTarget(try request.id("taskID"))
+            } handle: { request, caller in
+                let edit = try request.decode(TaskEdit.self)
+                return try .json(
+                    try await store.updateTask(
+                        try request.id("taskID"), version: edit.version, edit.fields, by: caller.actor))
+            },
+            Endpoint(.completeTask) { request, _ in
+                try await taskTarget(try request.id("taskID"))
+            } handle: {
+                request, caller in
+                let body = try request.decode(VersionOnly.self)
+                return try .json(
+                    try await store.completeTask(try request.id("taskID"), version: body.version, by: caller.actor))
+            },
+            Endpoint(.addProgress) { request, _ in
+                try await taskTarget(try request.id("taskID"))
+            } handle: {
+                request, caller in
+                let body = try request.decode(NewProgress.self)
+                return try .json(
+                    try await store.addProgress(
+                        taskID: try request.id("taskID"), date: body.date ?? store.clock.today(), text: body.text,
+                        by: caller.actor),
+                    status: .created)
+            },
+
+            // Evidence
+            Endpoint(.uploadEvidence, bodyLimit: ByteCount(value: settings.evidenceLimitBytes + 64 * 1024)) {
+                request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: { request, caller in
+                let upload: Upload
+                do { upload = try request.content.decode(Upload.self) } catch {
+                    throw APIError.badRequest("请以 multipart/form-data 上传，文件字段名为 file。")
+                }
+                let evidence = try await store.addEvidence(
+                    problemID: try request.id("problemID"), taskID: upload.taskID, fileName: upload.file.filename,
+                    data: Data(buffer: upload.file.data), by: caller.actor)
+                return try .json(evidence, status: .created)
+            },
+            Endpoint(.downloadEvidence) { request, _ in
+                let evidence = try await store.evidence(try request.id("evidenceID"))
+                return try await problemTarget(evidence.problemID)
+            } handle: { request, _ in
+                let evidence = try await store.evidence(try request.id("evidenceID"))
+                let data = try await store.evidenceData(evidence)
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: evidence.contentType)
+                headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+                // RFC 6266: the UTF-8 name for browsers, an ASCII fallback for the rest.
+                let encoded = evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+                headers.replaceOrAdd(
+                    name: .contentDisposition, value: "attachment; filename=\"evidence\"; filename*=UTF-8''\(encoded)")
+                return Response(status: .ok, headers: headers, body: .init(data: data))
+            },
+
+            // Closing
+            Endpoint(.requestClosure) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                let body = try request.decode(Statement.self)
+                return try .json(
+                    try await store.requestClosure(
+                        problemID: try request.id("problemID"), statement: body.statement, by: caller.actor))
+            },
+            Endpoint(.firstReview) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                try await review(request, caller, stage: .pendingFirstReview)
+            },
+            Endpoint(.secondReview) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                try await review(request, caller, stage: .pendingSecondReview)
+            },
+            Endpoint(.reopen) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: {
+                request, caller in
+                let body = try request.decode(Reason.self)
+                return try .json(
+                    try await store.reopen(
+                        problemID: try request.id("problemID"), reason: body.reason, by: caller.actor))
+            },
+
+            // Ledger and counts
+            Endpoint(.ledger, target: anywhere) { request, caller in
+                let filter = try await ledgerFilter(request, caller)
+                let page = (try? request.query.get(Int.self, at: "page")) ?? 1
+                let perPage = (try? request.query.get(Int.self, at: "per")) ?? 50
+                return try .json(
+                    try await store.ledger(filter, page: page, perPage: perPage, today: store.clock.today()))
+            },
+            Endpoint(.counts, target: anywhere) { request, caller in
+                try .json(try await store.counts(try await ledgerFilter(request, caller), today: store.clock.today()))
+            },
+            Endpoint(.auditLog, target: anywhere) { request, _ in
+                let after = (try? request.query.get(Int.self, at: "after")) ?? 0
+                let limit = min((try? request.query.get(Int.self, at: "limit")) ?? 100, 1000)
+                return try .json(try await store.auditLog(afterSeq: after, limit: limit))
+            },
+        ]
+    }
+
+    func review(_ request: Request, _ caller: Caller, stage: ProblemStatus) async throws -> Response {
+        let id = try request.id("problemID")
+        let body = try request.decode(Review.self)
+        let current = try await store.problem(id)
+        guard current.status == stage else { throw StoreError.workflow(.notAwaitingReview(current.status)) }
+        switch body.decision {
+        case .approve:
+            return try .json(try await store.approveClosure(problemID: id, by: caller.actor))
+        case .return:
+            return try .json(try await store.returnClosure(problemID: id, reason: body.reason ?? "", by: caller.actor))
+        }
+    }
+
+    /// Query parameters → filter. A `unit` outside the caller's scope is refused, not silently emptied.
+    func ledgerFilter(_ request: Request, _ caller: Caller) async throws -> LedgerFilter {
+        func uuid(_ name: String) throws -> UUID? {
+            guard let raw = try? request.query.get(String.self, at: name), !raw.isEmpty else { return nil }
+            guard let id = UUID(uuidString: raw) else { throw APIError.badRequest("参数 \(name) 不是有效的编号。") }
+            return id
+        }
+        var filter = LedgerFilter(roots: caller.roots)
+        filter.sourceID = try uuid("source")
+        filter.leaderID = try uuid("leader")
+        filter.round = try? request.query.get(Int.self, at: "round")
+        filter.categoryCode = (try? request.query.get(String.self, at: "category")).flatMap { $0.isEmpty ? nil : $0 }
+        filter.text = try? request.query.get(String.self, at: "q")
+        if let raw = try? request.query.get(String.self, at: "status"), !raw.isEmpty {
+            filter.statuses = try raw.split(separator: ",").map { value in
+                guard let status = ProblemStatus(rawValue: String(value)) else {
+                    throw APIError.badRequest("参数 status 的取值「\(value)」无效。")
+                }
+                return status
+            }
+        }
+        if (try? request.query.get(Bool.self, at: "overdue")) == true { filter.overdueOn = store.clock.today() }
+        if let unitID = try uuid("unit") {
+            let path = try await store.unit(unitID).path
+            try Gate.authorize(caller, .read, AccessTarget(unitPath: path))
+            filter.unitPath = path
+        }
+        return filter
+    }
+}
+
+extension AccessTarget {
+    /// Above every subtree: no grant reaches it.
+    static let aboveEveryUnit = AccessTarget(unitPath: "/")
+}

@@ -1,0 +1,125 @@
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// The caller of a request, once authenticated.
+struct Caller: Sendable {
+    var user: User
+    var csrfToken: String
+    var viaCookie: Bool
+
+    var principal: Principal { user.principal }
+    var actor: AuditActor { AuditActor(user) }
+    var roots: [String] { AccessPolicy.readableRoots(principal) }
+}
+
+enum SessionCookie {
+    static let name = "zg_session"
+}
+
+/// The one gate every route passes: who is calling, may they do this action there, and did a
+/// cookie-authenticated write carry its CSRF token.
+enum Gate {
+    static func authenticate(_ request: Request, store: Store) async throws -> Caller? {
+        if let bearer = request.headers.bearerAuthorization?.token {
+            guard let session = try await store.session(token: bearer) else { return nil }
+            return Caller(user: session.user, csrfToken: session.csrfToken, viaCookie: false)
+        }
+        if let cookie = request.cookies[SessionCookie.name]?.string {
+            guard let session = try await store.session(token: cookie) else { return nil }
+            return Caller(user: session.user, csrfToken: session.csrfToken, viaCookie: true)
+        }
+        return nil
+    }
+
+    /// A browser sends cookies by itself, so a write authenticated by cookie must prove it came from our
+    /// own page: the token is in a header (API) or a form field (pages). A bearer token is never sent
+    /// automatically, so it needs no such proof.
+    static func checkCSRF(_ request: Request, caller: Caller) throws {
+        guard caller.viaCookie, request.method != .GET, request.method != .HEAD else { return }
+        let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
+        guard let sent, constantTimeEqual(sent, caller.csrfToken) else { throw APIError.csrf }
+    }
+
+    static func authorize(_ caller: Caller, _ action: Action, _ target: AccessTarget) throws {
+        guard AccessPolicy.allows(caller.principal, action, on: target) else { throw APIError.forbidden(action) }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// A route's handler, split so the gate runs between finding the target and doing the work: `target`
+/// only reads what is needed to say where the action lands; `handle` runs after the gate said yes.
+struct Endpoint: Sendable {
+    var route: APIRoute
+    var bodyLimit: ByteCount?
+    var target: @Sendable (Request, Caller) async throws -> AccessTarget
+    var handle: @Sendable (Request, Caller) async throws -> Response
+
+    init(
+        _ route: APIRoute, bodyLimit: ByteCount? = nil,
+        target: @escaping @Sendable (Request, Caller) async throws -> AccessTarget,
+        handle: @escaping @Sendable (Request, Caller) async throws -> Response
+    ) {
+        self.route = route
+        self.bodyLimit = bodyLimit
+        self.target = target
+        self.handle = handle
+    }
+}
+
+extension RoutesBuilder {
+    func register(_ endpoint: Endpoint, store: Store) {
+        let body: HTTPBodyStreamStrategy = endpoint.bodyLimit.map { .collect(maxSize: $0) } ?? .collect
+        on(endpoint.route.method, endpoint.route.vaporPath, body: body) { request async throws -> Response in
+            guard let caller = try await Gate.authenticate(request, store: store) else { throw APIError.notLoggedIn }
+            try Gate.checkCSRF(request, caller: caller)
+            let target = try await endpoint.target(request, caller)
+            if let action = endpoint.route.action { try Gate.authorize(caller, action, target) }
+            return try await endpoint.handle(request, caller)
+        }
+    }
+}
+
+extension Request {
+    func id(_ name: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+            throw APIError.badRequest("地址中的编号「\(parameters.get(name) ?? "")」格式不正确。")
+        }
+        return id
+    }
+}
+
+extension Response {
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(data: try APICoding.encoder.encode(value)))
+    }
+}
+
+enum APICoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+extension Request {
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let buffer = body.data else { throw APIError.badRequest("请求内容为空，请以 JSON 提交。") }
+        return try APICoding.decoder.decode(T.self, from: Data(buffer: buffer))
+    }
+}

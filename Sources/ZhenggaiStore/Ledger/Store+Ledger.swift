@@ -1,0 +1,201 @@
+import FluentKit
+import FluentSQL
+public import Foundation
+import SQLKit
+public import ZhenggaiCore
+
+/// The filters every ledger view and report shares. All are optional; `roots` (the subtrees the user may
+/// read) is not: it is applied to every query so nothing outside the user's scope is ever counted.
+public struct LedgerFilter: Sendable {
+    public var roots: [String]
+    public var sourceID: UUID?
+    public var round: Int?
+    public var unitPath: String?
+    public var categoryCode: String?
+    public var statuses: [ProblemStatus]
+    public var leaderID: UUID?
+    public var overdueOn: LocalDate?
+    public var text: String?
+
+    public init(
+        roots: [String], sourceID: UUID? = nil, round: Int? = nil, unitPath: String? = nil, categoryCode: String? = nil,
+        statuses: [ProblemStatus] = [], leaderID: UUID? = nil, overdueOn: LocalDate? = nil, text: String? = nil
+    ) {
+        self.roots = roots
+        self.sourceID = sourceID
+        self.round = round
+        self.unitPath = unitPath
+        self.categoryCode = categoryCode
+        self.statuses = statuses
+        self.leaderID = leaderID
+        self.overdueOn = overdueOn
+        self.text = text
+    }
+}
+
+public struct LedgerRow: Codable, Sendable {
+    public var problem: Problem
+    public var sourceTitle: String
+    public var sourceKind: SourceKind
+    public var round: Int?
+    public var tasks: [RectificationTask]
+    public var latestProgress: String?
+    public var overdue: Bool
+}
+
+public struct LedgerPage: Codable, Sendable {
+    public var rows: [LedgerRow]
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+}
+
+public struct LedgerCounts: Codable, Sendable {
+    public struct Bucket: Codable, Sendable {
+        public var key: String
+        public var label: String
+        public var counts: CompletionCounts
+        public var rate: String
+    }
+    public var total: Int
+    public var completion: CompletionCounts
+    public var rate: String
+    public var byStatus: [Bucket]
+    public var byCategory: [Bucket]
+    public var bySource: [Bucket]
+    public var byUnit: [Bucket]
+    public var overdue: Int
+}
+
+extension Store {
+    func filtered(_ filter: LedgerFilter) -> QueryBuilder<ProblemModel> {
+        let query = ProblemModel.query(on: db)
+        query.group(.or) { group in
+            // No roots means no scope: match nothing rather than everything.
+            if filter.roots.isEmpty { group.filter(.sql(unsafeRaw: "1 = 0")) }
+            for root in filter.roots { group.filter(\.$unitPath, .custom("LIKE"), "\(root)%") }
+        }
+        if let path = filter.unitPath { query.filter(\.$unitPath, .custom("LIKE"), "\(path)%") }
+        if let sourceID = filter.sourceID { query.filter(\.$sourceID == sourceID) }
+        if let round = filter.round {
+            query.filter(
+                .sql(
+                    embed:
+                        "\(ident: "source_id") IN (SELECT \(ident: "id") FROM \(ident: "sources") WHERE \(ident: "round") = \(bind: round))"
+                ))
+        }
+        if let code = filter.categoryCode { query.filter(\.$categoryCode == code) }
+        if !filter.statuses.isEmpty { query.filter(\.$status ~~ filter.statuses.map(\.rawValue)) }
+        if let leaderID = filter.leaderID {
+            query.filter(
+                .sql(
+                    embed:
+                        "\(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") WHERE \(ident: "leader_id") = \(bind: leaderID))"
+                ))
+        }
+        if let today = filter.overdueOn {
+            query.filter(\.$status ~~ Self.unfinishedStatuses.map(\.rawValue))
+            query.filter(
+                .sql(
+                    embed:
+                        "\(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") WHERE \(ident: "status") = 'inProgress' AND \(ident: "kind") <> 'ongoing' AND \(ident: "deadline") < \(bind: today.iso))"
+                ))
+        }
+        if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let pattern = "%\(escaped)%"
+            query.filter(
+                .sql(
+                    embed:
+                        "(\(ident: "problems").\(ident: "text") LIKE \(bind: pattern) ESCAPE '\\' OR \(ident: "problems").\(ident: "number") LIKE \(bind: pattern) ESCAPE '\\')"
+                ))
+        }
+        return query
+    }
+
+    /// Statuses in which a task past its deadline is overdue; a closed or stage-closed item is not.
+    static let unfinishedStatuses: [ProblemStatus] = [
+        .open, .returned, .reopened, .pendingFirstReview, .pendingSecondReview,
+    ]
+
+    public func ledger(_ filter: LedgerFilter, page: Int, perPage: Int, today: LocalDate) async throws -> LedgerPage {
+        let page = max(1, page)
+        let perPage = min(max(1, perPage), 500)
+        let total = try await filtered(filter).count()
+        let models = try await filtered(filter).sort(\.$number).range(((page - 1) * perPage)..<(page * perPage)).all()
+        let ids = models.compactMap(\.id)
+        let tasks = try await tasks(of: ids)
+        let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(Set(models.map(\.sourceID)))).all()
+        let sources = Dictionary(uniqueKeysWithValues: sourceModels.map { ($0.id!, $0) })
+        let names = try await unitNames(Set(models.map(\.unitID)))
+        var latest: [UUID: String] = [:]
+        if !ids.isEmpty {
+            let entries = try await ProgressModel.query(on: db).filter(\.$problemID ~~ ids)
+                .sort(\.$onDate).sort(\.$createdAt).all()
+            for entry in entries { latest[entry.problemID] = "\(entry.onDate) \(entry.text)" }
+        }
+        let rows = models.map { model -> LedgerRow in
+            let problem = Self.problem(model, unitName: names[model.unitID] ?? "")
+            let source = sources[model.sourceID]
+            let problemTasks = tasks[model.id!] ?? []
+            return LedgerRow(
+                problem: problem, sourceTitle: source?.title ?? "",
+                sourceKind: source.flatMap { SourceKind(rawValue: $0.kind) } ?? .inspection, round: source?.round,
+                tasks: problemTasks, latestProgress: latest[model.id!],
+                overdue: Self.isOverdue(problem.status, problemTasks, today: today))
+        }
+        return LedgerPage(rows: rows, total: total, page: page, perPage: perPage)
+    }
+
+    static func isOverdue(_ status: ProblemStatus, _ tasks: [RectificationTask], today: LocalDate) -> Bool {
+        guard unfinishedStatuses.contains(status) else { return false }
+        return tasks.contains { task in
+            guard task.kind != .ongoing, task.status == .inProgress, let deadline = task.deadline else { return false }
+            return deadline < today
+        }
+    }
+
+    /// The counts every report needs, from one grouped query over the filtered problems.
+    public func counts(_ filter: LedgerFilter, today: LocalDate) async throws -> LedgerCounts {
+        let rows = try await filtered(filter)
+            .field(\.$sourceID).field(\.$unitID).field(\.$categoryCode).field(\.$status)
+            .all()
+        var overdueFilter = filter
+        overdueFilter.overdueOn = today
+        let overdue = try await filtered(overdueFilter).count()
+        var total = CompletionCounts()
+        var byStatus: [String: CompletionCounts] = [:]
+        var byCategory: [String: CompletionCounts] = [:]
+        var bySource: [UUID: CompletionCounts] = [:]
+        var byUnit: [UUID: CompletionCounts] = [:]
+        for row in rows {
+            let status = ProblemStatus(rawValue: row.status) ?? .open
+            total.add(status.completion)
+            byStatus[status.rawValue, default: .init()].add(status.completion)
+            byCategory[row.categoryCode, default: .init()].add(status.completion)
+            bySource[row.sourceID, default: .init()].add(status.completion)
+            byUnit[row.unitID, default: .init()].add(status.completion)
+        }
+        let categories = Dictionary(uniqueKeysWithValues: try await self.categories().map { ($0.code, $0.name) })
+        let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(bySource.keys)).all()
+        let sourceTitles = Dictionary(uniqueKeysWithValues: sourceModels.map { ($0.id!, $0.title) })
+        let unitNames = try await unitNames(Set(byUnit.keys))
+        func buckets<K>(_ values: [K: CompletionCounts], key: (K) -> String, label: (K) -> String) -> [Bucket] {
+            values.map { Bucket(key: key($0.key), label: label($0.key), counts: $0.value, rate: $0.value.rateText) }
+                .sorted { ($0.key) < ($1.key) }
+        }
+        typealias Bucket = LedgerCounts.Bucket
+        let statusOrder = ProblemStatus.allCases.map(\.rawValue)
+        return LedgerCounts(
+            total: total.total, completion: total, rate: total.rateText,
+            byStatus: buckets(byStatus, key: { $0 }, label: { ProblemStatus(rawValue: $0)?.label ?? $0 })
+                .sorted { statusOrder.firstIndex(of: $0.key)! < statusOrder.firstIndex(of: $1.key)! },
+            byCategory: buckets(byCategory, key: { $0 }, label: { categories[$0] ?? $0 }),
+            bySource: buckets(bySource, key: { $0.uuidString }, label: { sourceTitles[$0] ?? "" })
+                .sorted { ($0.label, $0.key) < ($1.label, $1.key) },
+            byUnit: buckets(byUnit, key: { $0.uuidString }, label: { unitNames[$0] ?? "" })
+                .sorted { ($0.label, $0.key) < ($1.label, $1.key) },
+            overdue: overdue)
+    }
+}

@@ -1,0 +1,209 @@
+import FluentKit
+public import Foundation
+import SQLKit
+public import ZhenggaiCore
+
+extension Store {
+    static func validate(_ fields: TaskFields) throws(StoreError) {
+        let measure = fields.measure.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !measure.isEmpty, measure.count <= 5_000 else {
+            throw .invalid(field: "整改措施", message: "不能为空，且不超过 5000 字。")
+        }
+        guard !fields.leadUnit.trimmingCharacters(in: .whitespaces).isEmpty, fields.leadUnit.count <= 200 else {
+            throw .invalid(field: "责任单位", message: "不能为空，且不超过 200 字。")
+        }
+        guard !fields.assignee.trimmingCharacters(in: .whitespaces).isEmpty, fields.assignee.count <= 100 else {
+            throw .invalid(field: "责任人", message: "不能为空，且不超过 100 字。")
+        }
+        if (fields.supportingUnits ?? "").count > 500 {
+            throw .invalid(field: "配合单位", message: "不超过 500 字。")
+        }
+        if fields.kind != .ongoing && fields.deadline == nil {
+            throw .invalid(field: "完成时限", message: "立行立改和限期整改的任务须填写完成时限。")
+        }
+    }
+
+    func checkLeader(_ id: UUID?, on database: any Database) async throws {
+        guard let id else { return }
+        guard try await UserModel.find(id, on: database) != nil else { throw StoreError.notFound(what: "责任领导") }
+    }
+
+    public func createTask(problemID: UUID, _ fields: TaskFields, by actor: AuditActor) async throws
+        -> RectificationTask
+    {
+        try Self.validate(fields)
+        return try await write(actor) { tx in
+            let problem = try await Self.problemModel(problemID, on: tx.db)
+            let status = ProblemStatus(rawValue: problem.status) ?? .open
+            guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+            try await self.checkLeader(fields.leaderID, on: tx.db)
+            let model = TaskModel()
+            model.id = UUID()
+            model.problemID = problemID
+            Self.apply(fields, to: model)
+            model.status = TaskStatus.inProgress.rawValue
+            model.version = 1
+            model.createdAt = tx.now
+            model.updatedAt = tx.now
+            try await model.create(on: tx.db)
+            let task = try await self.task(model, on: tx.db)
+            try await tx.record(
+                "task.create", entity: "task", id: model.id!.uuidString, unitPath: problem.unitPath, before: nil,
+                after: task)
+            return task
+        }
+    }
+
+    /// Saves a task only if nobody saved it since `version` was read: the second of two people editing
+    /// at once gets a conflict instead of silently overwriting the first.
+    public func updateTask(_ id: UUID, version: Int, _ fields: TaskFields, by actor: AuditActor) async throws
+        -> RectificationTask
+    {
+        try Self.validate(fields)
+        return try await write(actor) { tx in
+            let model = try await Self.taskModel(id, on: tx.db)
+            guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
+            let problem = try await Self.problemModel(model.problemID, on: tx.db)
+            let status = ProblemStatus(rawValue: problem.status) ?? .open
+            guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+            if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
+                throw StoreError.workflow(.ongoingTaskCannotComplete)
+            }
+            try await self.checkLeader(fields.leaderID, on: tx.db)
+            let before = try await self.task(model, on: tx.db)
+            Self.apply(fields, to: model)
+            model.version += 1
+            model.updatedAt = tx.now
+            try await model.save(on: tx.db)
+            let after = try await self.task(model, on: tx.db)
+            try await tx.record(
+                "task.update", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    public func completeTask(_ id: UUID, version: Int, by actor: AuditActor) async throws -> RectificationTask {
+        try await write(actor) { tx in
+            let model = try await Self.taskModel(id, on: tx.db)
+            guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
+            let problem = try await Self.problemModel(model.problemID, on: tx.db)
+            let next: TaskStatus
+            do {
+                next = try ClosureWorkflow().completeTask(
+                    problemStatus: ProblemStatus(rawValue: problem.status) ?? .open,
+                    kind: RectificationKind(rawValue: model.kind) ?? .scheduled,
+                    status: TaskStatus(rawValue: model.status) ?? .inProgress)
+            } catch let error as WorkflowError { throw StoreError.workflow(error) }
+            let before = try await self.task(model, on: tx.db)
+            model.status = next.rawValue
+            model.completedOn = LocalDate(tx.now).iso
+            model.version += 1
+            model.updatedAt = tx.now
+            try await model.save(on: tx.db)
+            let after = try await self.task(model, on: tx.db)
+            try await tx.record(
+                "task.complete", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    public func task(_ id: UUID) async throws -> RectificationTask {
+        try await task(try await Self.taskModel(id, on: db), on: db)
+    }
+
+    /// The problem a task belongs to, and its leader, for the access check before anything else happens.
+    public func taskContext(_ id: UUID) async throws -> (problem: Problem, leaderID: UUID?) {
+        let model = try await Self.taskModel(id, on: db)
+        return (try await problem(model.problemID), model.leaderID)
+    }
+
+    public func leaderIDs(ofProblem id: UUID) async throws -> Set<UUID> {
+        Set(try await TaskModel.query(on: db).filter(\.$problemID == id).all().compactMap(\.leaderID))
+    }
+
+    func tasks(of problemIDs: [UUID]) async throws -> [UUID: [RectificationTask]] {
+        guard !problemIDs.isEmpty else { return [:] }
+        let models = try await TaskModel.query(on: db).filter(\.$problemID ~~ problemIDs)
+            .sort(\.$createdAt).sort(\.$id).all()
+        let names = try await userNames(Set(models.compactMap(\.leaderID)))
+        var result: [UUID: [RectificationTask]] = [:]
+        for model in models {
+            result[model.problemID, default: []].append(
+                Self.task(model, leaderName: model.leaderID.flatMap { names[$0] }))
+        }
+        return result
+    }
+
+    func task(_ model: TaskModel, on database: any Database) async throws -> RectificationTask {
+        var leaderName: String?
+        if let leaderID = model.leaderID { leaderName = try await UserModel.find(leaderID, on: database)?.displayName }
+        return Self.task(model, leaderName: leaderName)
+    }
+
+    static func task(_ model: TaskModel, leaderName: String?) -> RectificationTask {
+        let kind = RectificationKind(rawValue: model.kind) ?? .scheduled
+        let status = TaskStatus(rawValue: model.status) ?? .inProgress
+        return RectificationTask(
+            id: model.id!, problemID: model.problemID, measure: model.measure, kind: kind, leaderID: model.leaderID,
+            leaderName: leaderName, leadUnit: model.leadUnit, supportingUnits: model.supportingUnits,
+            assignee: model.assignee, deadline: model.deadline.flatMap(LocalDate.init(iso:)), status: status,
+            statusLabel: status.label(kind: kind), completedOn: model.completedOn.flatMap(LocalDate.init(iso:)),
+            version: model.version)
+    }
+
+    static func apply(_ fields: TaskFields, to model: TaskModel) {
+        model.measure = fields.measure.trimmingCharacters(in: .whitespacesAndNewlines)
+        model.kind = fields.kind.rawValue
+        model.leaderID = fields.leaderID
+        model.leadUnit = fields.leadUnit.trimmingCharacters(in: .whitespacesAndNewlines)
+        model.supportingUnits = (fields.supportingUnits ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        model.assignee = fields.assignee.trimmingCharacters(in: .whitespacesAndNewlines)
+        model.deadline = fields.deadline?.iso
+    }
+
+    static func taskModel(_ id: UUID, on database: any Database) async throws -> TaskModel {
+        guard let model = try await TaskModel.find(id, on: database) else { throw StoreError.notFound(what: "整改任务") }
+        return model
+    }
+
+    // MARK: Progress
+
+    public func addProgress(taskID: UUID, date: LocalDate, text rawText: String, by actor: AuditActor) async throws
+        -> ProgressEntry
+    {
+        let text = rawText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 5_000 else {
+            throw StoreError.invalid(field: "整改进展", message: "请写明做了什么，不超过 5000 字。")
+        }
+        guard let authorID = actor.id else { throw StoreError.invalid(field: "报送人", message: "须由具名用户报送。") }
+        return try await write(actor) { tx in
+            guard date <= LocalDate(tx.now) else {
+                throw StoreError.invalid(field: "进展日期", message: "不能晚于今天。")
+            }
+            let task = try await Self.taskModel(taskID, on: tx.db)
+            let problem = try await Self.problemModel(task.problemID, on: tx.db)
+            let status = ProblemStatus(rawValue: problem.status) ?? .open
+            // An ongoing item stays open to progress even after its stage is closed.
+            guard status.isWorkable || status == .stageCompleted else {
+                throw StoreError.workflow(.notWorkable(status))
+            }
+            let model = ProgressModel()
+            model.id = UUID()
+            model.taskID = taskID
+            model.problemID = task.problemID
+            model.onDate = date.iso
+            model.text = text
+            model.authorID = authorID
+            model.createdAt = tx.now
+            try await model.create(on: tx.db)
+            let entry = ProgressEntry(
+                id: model.id!, taskID: taskID, date: date, text: text, authorName: actor.name, recordedAt: tx.now)
+            try await tx.record(
+                "progress.add", entity: "problem", id: task.problemID.uuidString, unitPath: problem.unitPath,
+                before: nil, after: entry)
+            return entry
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Crypto
+import FluentKit
+public import Foundation
+public import ZhenggaiCore
+
+public struct NewGrant: Codable, Sendable {
+    public var role: Role
+    public var unitID: UUID
+    public init(role: Role, unitID: UUID) {
+        self.role = role
+        self.unitID = unitID
+    }
+}
+
+/// A session as the server sees it: the user, and the CSRF token cookie-authenticated writes must echo.
+public struct SessionInfo: Sendable {
+    public var user: User
+    public var csrfToken: String
+    public var kind: String
+}
+
+extension Store {
+    public func createUser(
+        username rawUsername: String, displayName: String, passwordHash: String, phone: String? = nil,
+        grants: [NewGrant], by actor: AuditActor
+    ) async throws -> User {
+        let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (2...40).contains(username.count),
+            username.unicodeScalars.allSatisfy({
+                CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)
+            })
+        else {
+            throw StoreError.invalid(field: "用户名", message: "须为 2 到 40 个字母、数字、下划线、点或连字符。")
+        }
+        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 50 else {
+            throw StoreError.invalid(field: "姓名", message: "不能为空，且不超过 50 字。")
+        }
+        guard !grants.isEmpty else { throw StoreError.invalid(field: "角色", message: "至少须指定一个角色和所在单位。") }
+        let user = try await write(actor) { tx in
+            if try await UserModel.query(on: tx.db).filter(\.$username == username).first() != nil {
+                throw StoreError.duplicate("用户名「\(username)」已被使用。")
+            }
+            let model = UserModel()
+            model.id = UUID()
+            model.username = username
+            model.displayName = name
+            model.passwordHash = passwordHash
+            model.phone = phone
+            model.active = true
+            model.createdAt = tx.now
+            try await model.create(on: tx.db)
+            for grant in Set(grants.map { "\($0.role.rawValue)|\($0.unitID)" }).sorted() {
+                let parts = grant.split(separator: "|")
+                guard let unitID = UUID(uuidString: String(parts[1])),
+                    try await UnitModel.find(unitID, on: tx.db) != nil
+                else { throw StoreError.notFound(what: "单位") }
+                let row = RoleGrantModel()
+                row.userID = model.id!
+                row.role = String(parts[0])
+                row.unitID = unitID
+                try await row.create(on: tx.db)
+            }
+            let user = try await self.user(model, on: tx.db)
+            // The hash is a secret too: it never enters the log.
+            try await tx.record(
+                "user.create", entity: "user", id: model.id!.uuidString, unitPath: nil, before: nil,
+                after: user)
+            return user
+        }
+        return user
+    }
+
+    public func user(_ id: UUID) async throws -> User {
+        guard let model = try await UserModel.find(id, on: db) else { throw StoreError.notFound(what: "用户") }
+        return try await user(model, on: db)
+    }
+
+    public func users(within roots: [String]) async throws -> [User] {
+        let units = try await self.units(within: roots)
+        let unitIDs = units.map(\.id)
+        guard !unitIDs.isEmpty else { return [] }
+        let grantRows = try await RoleGrantModel.query(on: db).filter(\.$unitID ~~ unitIDs).all()
+        let userIDs = Array(Set(grantRows.map(\.userID)))
+        guard !userIDs.isEmpty else { return [] }
+        var result: [User] = []
+        for model in try await UserModel.query(on: db).filter(\.$id ~~ userIDs).sort(\.$username).all() {
+            result.append(try await user(model, on: db))
+        }
+        return result
+    }
+
+    public func userCount() async throws -> Int { try await UserModel.query(on: db).count() }
+
+    func user(_ model: UserModel, on database: any Database) async throws -> User {
+        let rows = try await RoleGrantModel.query(on: database).filter(\.$userID == model.id!).all()
+        var grants: [User.Grant] = []
+        for row in rows {
+            guard let unit = try await UnitModel.find(row.unitID, on: database), let role = Role(rawValue: row.role)
+            else { continue }
+            grants.append(User.Grant(role: role, unitID: row.unitID, unitName: unit.name, unitPath: unit.path))
+        }
+        grants.sort { ($0.unitPath.count, $0.role, $0.unitName) < ($1.unitPath.count, $1.role, $1.unitName) }
+        return User(
+            id: model.id!, username: model.username, displayName: model.displayName, active: model.active,
+            grants: grants)
+    }
+
+    /// The stored bcrypt hash, for the server's login check only.
+    public func credentials(username: String) async throws -> (user: User, passwordHash: String)? {
+        guard let model = try await UserModel.query(on: db).filter(\.$username == username).first(), model.active
+        else { return nil }
+        return (try await user(model, on: db), model.passwordHash)
+    }
+
+    // MARK: Sessions live in the database, so any app server can serve any request.
+
+    public func createSession(userID: UUID, kind: String, lifetime: TimeInterval) async throws -> (
+        token: String, csrfToken: String
+    ) {
+        let token = Self.randomToken()
+        let csrf = Self.randomToken()
+        let model = SessionModel()
+        model.id = UUID()
+        model.tokenHash = Self.tokenHash(token)
+        model.userID = userID
+        model.csrfToken = csrf
+        model.kind = kind
+        model.createdAt = clock.now()
+        model.expiresAt = clock.now().addingTimeInterval(lifetime)
+        try await model.create(on: db)
+        return (token, csrf)
+    }
+
+    public func session(token: String) async throws -> SessionInfo? {
+        guard
+            let model = try await SessionModel.query(on: db).filter(\.$tokenHash == Self.tokenHash(token)).first(),
+            model.expiresAt > clock.now(),
+            let userModel = try await UserModel.find(model.userID, on: db), userModel.active
+        else { return nil }
+        return SessionInfo(user: try await user(userModel, on: db), csrfToken: model.csrfToken, kind: model.kind)
+    }
+
+    public func deleteSession(token: String) async throws {
+        try await SessionModel.query(on: db).filter(\.$tokenHash == Self.tokenHash(token)).delete()
+    }
+
+    public func recordLoginAttempt(username: String, address: String, succeeded: Bool) async throws {
+        let model = LoginAttemptModel()
+        model.username = String(username.prefix(64))
+        model.address = address
+        model.succeeded = succeeded
+        model.at = clock.now()
+        try await model.create(on: db)
+    }
+
+    /// Failed attempts within the window: by user name, or a quarter of those from one address (an office
+    /// behind one NAT address shares it, so the address alone must fail more often before it is slowed).
+    public func recentFailures(username: String, address: String, within window: TimeInterval) async throws -> Int {
+        let since = clock.now().addingTimeInterval(-window)
+        let byUser = try await LoginAttemptModel.query(on: db).filter(\.$username == username)
+            .filter(\.$succeeded == false).filter(\.$at > since).count()
+        let byAddress = try await LoginAttemptModel.query(on: db).filter(\.$address == address)
+            .filter(\.$succeeded == false).filter(\.$at > since).count()
+        return max(byUser, byAddress / 4)
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,267 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+public import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+public import ZhenggaiCore
+
+public struct StoreConfiguration: Sendable {
+    public enum Backend: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var backend: Backend
+    /// The data folder: the SQLite file and the evidence files live here.
+    public var dataDirectory: URL
+    /// Keep evidence inside the database, so several app servers share one PostgreSQL and nothing else.
+    public var evidenceInDatabase: Bool
+    public var evidenceLimitBytes: Int
+
+    public init(
+        backend: Backend, dataDirectory: URL, evidenceInDatabase: Bool = false,
+        evidenceLimitBytes: Int = EvidenceFiles.defaultLimit
+    ) {
+        self.backend = backend
+        self.dataDirectory = dataDirectory
+        self.evidenceInDatabase = evidenceInDatabase
+        self.evidenceLimitBytes = evidenceLimitBytes
+    }
+
+    /// SQLite in `dataDirectory` unless `DATABASE_URL` names a PostgreSQL server.
+    public static func resolve(dataDirectory: URL, environment: [String: String]) -> StoreConfiguration {
+        let url = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let backend: Backend =
+            url.map { .postgres(url: $0) }
+            ?? .sqlite(path: dataDirectory.appendingPathComponent("zhenggai.sqlite").path)
+        let inDatabase = environment["ZHENGGAI_EVIDENCE_STORE"].map { $0 == "database" } ?? false
+        let limit = environment["ZHENGGAI_EVIDENCE_LIMIT_MB"].flatMap(Int.init).map { $0 * 1_048_576 }
+        return StoreConfiguration(
+            backend: backend, dataDirectory: dataDirectory, evidenceInDatabase: inDatabase,
+            evidenceLimitBytes: limit ?? EvidenceFiles.defaultLimit)
+    }
+}
+
+public enum StoreOpenError: Error, CustomStringConvertible {
+    case badURL(String)
+    case cannotCreateDirectory(String, String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let detail): "DATABASE_URL 无法解析：\(detail)（示例：postgres://user:pass@127.0.0.1:5432/zhenggai）"
+        case .cannotCreateDirectory(let path, let detail): "无法创建数据目录 \(path)：\(detail)"
+        }
+    }
+}
+
+/// The ledger's storage. One instance per process; app servers keep no other state, so several can
+/// share one PostgreSQL.
+public final class Store: Sendable {
+    public let configuration: StoreConfiguration
+    public let clock: any WallClock
+    let databases: Databases
+    let db: any Database
+    public let logger: Logger
+
+    public var isSQLite: Bool {
+        if case .sqlite = configuration.backend { return true }
+        return false
+    }
+
+    public init(_ configuration: StoreConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        do {
+            try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreOpenError.cannotCreateDirectory(configuration.dataDirectory.path, "\(error)")
+        }
+        let group = MultiThreadedEventLoopGroup.singleton
+        databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+        switch configuration.backend {
+        case .sqlite(let path):
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            do {
+                databases.use(
+                    try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            } catch {
+                throw StoreOpenError.badURL("\(error)")
+            }
+        }
+        // One event loop for the handle: SQLite then has exactly one connection, so writers queue in
+        // the pool instead of spinning on SQLITE_BUSY; PostgreSQL still gets its connection pool.
+        db = databases.database(logger: logger, on: group.any())!
+    }
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// Creates or upgrades the schema. Safe to call at every start.
+    public func migrate() async throws {
+        if isSQLite {
+            // WAL: readers never block the writer and a crash never leaves a half-written page.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
+        }
+        var migrations = Migrations()
+        migrations.add(V1_LedgerSchema())
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+
+    public var evidenceDirectory: URL { configuration.dataDirectory.appendingPathComponent("evidence") }
+}
+
+/// One write: a transaction that first takes the audit chain's head. The first statement is a write, so
+/// SQLite grants the write lock before anything is read and PostgreSQL queues writers on the head row;
+/// every check made inside therefore sees the latest committed state, and audit entries get a total order.
+final class WriteTransaction: @unchecked Sendable {
+    let db: any Database
+    let actor: AuditActor
+    let now: Date
+    private var seq: Int
+    private var lastHash: String
+
+    init(db: any Database, actor: AuditActor, now: Date, seq: Int, lastHash: String) {
+        self.db = db
+        self.actor = actor
+        self.now = now
+        self.seq = seq
+        self.lastHash = lastHash
+    }
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    func record(
+        _ action: String, entity: String, id: String, unitPath: String?, before: (any Encodable)?,
+        after: (any Encodable)?
+    ) async throws {
+        seq += 1
+        let entry = AuditEntryModel()
+        entry.id = seq
+        entry.at = Self.timestamp(now)
+        entry.actorID = actor.id
+        entry.actorName = actor.name
+        entry.action = action
+        entry.entity = entity
+        entry.entityID = id
+        entry.unitPath = unitPath
+        entry.before = try before.map(Self.snapshot)
+        entry.after = try after.map(Self.snapshot)
+        entry.prevHash = lastHash
+        entry.hash = AuditChain.hash(of: entry)
+        lastHash = entry.hash
+        try await entry.create(on: db)
+    }
+
+    func finish() async throws {
+        try await sql.update("audit_head")
+            .set("seq", to: SQLBind(seq))
+            .set("hash", to: SQLBind(lastHash))
+            .where("id", .equal, SQLBind(1))
+            .run()
+    }
+
+    static func snapshot(_ value: any Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        // Milliseconds in UTC, written as text: the hash must not depend on how a database rounds a float.
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let formatter = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        return formatter.format(Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+}
+
+extension Store {
+    func write<T: Sendable>(
+        _ actor: AuditActor, _ body: @escaping @Sendable (WriteTransaction) async throws -> T
+    ) async throws -> T {
+        let now = clock.now()
+        return try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.raw("UPDATE audit_head SET touched = touched + 1 WHERE id = 1").run()
+            guard let head = try await AuditHeadModel.find(1, on: tx) else {
+                throw StoreError.notFound(what: "审计日志起点")
+            }
+            let write = WriteTransaction(db: tx, actor: actor, now: now, seq: head.seq, lastHash: head.hash)
+            let result = try await body(write)
+            try await write.finish()
+            return result
+        }
+    }
+
+    /// Checks every entry's hash and link, and that the head points at the last entry, so a changed,
+    /// deleted, inserted or truncated row is found. Reads in pages to keep memory flat.
+    public func verifyAudit() async throws -> AuditVerification {
+        var previous = AuditChain.genesis
+        var expectedSeq = 1
+        var checked = 0
+        let page = 2_000
+        while true {
+            let entries = try await AuditEntryModel.query(on: db)
+                .filter(\.$id >= expectedSeq)
+                .sort(\.$id)
+                .limit(page)
+                .all()
+            for entry in entries {
+                let seq = entry.id ?? -1
+                if seq != expectedSeq {
+                    return AuditVerification(
+                        entriesChecked: checked, firstBroken: expectedSeq, problem: "缺少该条记录（可能被删除）")
+                }
+                if entry.prevHash != previous {
+                    return AuditVerification(entriesChecked: checked, firstBroken: seq, problem: "与上一条的链接不符")
+                }
+                if AuditChain.hash(of: entry) != entry.hash {
+                    return AuditVerification(entriesChecked: checked, firstBroken: seq, problem: "内容与哈希值不符")
+                }
+                previous = entry.hash
+                expectedSeq += 1
+                checked += 1
+            }
+            if entries.count < page { break }
+        }
+        guard let head = try await AuditHeadModel.find(1, on: db) else {
+            return AuditVerification(entriesChecked: checked, firstBroken: nil, problem: "缺少链头记录")
+        }
+        if head.seq != checked || head.hash != previous {
+            return AuditVerification(
+                entriesChecked: checked, firstBroken: checked + 1,
+                problem: "链头记录第 \(head.seq) 条，实际只有 \(checked) 条（末尾记录可能被删除）")
+        }
+        return AuditVerification(entriesChecked: checked, firstBroken: nil, problem: nil)
+    }
+
+    public func auditTrail(entity: String, id: String) async throws -> [AuditEntry] {
+        try await AuditEntryModel.query(on: db)
+            .filter(\.$entity == entity).filter(\.$entityID == id)
+            .sort(\.$id).all()
+            .map(Self.record)
+    }
+
+    public func auditLog(afterSeq: Int, limit: Int) async throws -> [AuditEntry] {
+        try await AuditEntryModel.query(on: db).filter(\.$id > afterSeq).sort(\.$id).limit(limit).all()
+            .map(Self.record)
+    }
+
+    static func record(_ model: AuditEntryModel) -> AuditEntry {
+        AuditEntry(
+            seq: model.id ?? 0, at: model.at, actorName: model.actorName, action: model.action,
+            entity: model.entity, entityID: model.entityID, before: model.before, after: model.after)
+    }
+}

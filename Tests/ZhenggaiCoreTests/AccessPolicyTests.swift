@@ -1,0 +1,54 @@
+import Testing
+
+@testable import ZhenggaiCore
+
+@Suite struct AccessPolicyTests {
+    // county /c/ → township /c/t/ → village /c/t/v/; a sibling township /c/s/.
+    func principal(_ role: Role, at path: String, id: String = "me") -> Principal {
+        Principal(userID: id, grants: [RoleGrant(role: role, unitID: path, unitPath: path)])
+    }
+
+    @Test func aRoleReachesItsSubtreeButNeverASibling() {
+        let clerk = principal(.clerk, at: "/c/t/")
+        #expect(AccessPolicy.allows(clerk, .editProblem, on: .init(unitPath: "/c/t/")))
+        #expect(AccessPolicy.allows(clerk, .editProblem, on: .init(unitPath: "/c/t/v/")))
+        #expect(!AccessPolicy.allows(clerk, .editProblem, on: .init(unitPath: "/c/s/")))
+        #expect(!AccessPolicy.allows(clerk, .read, on: .init(unitPath: "/c/")))
+    }
+
+    @Test func aLeaderEditsOnlyTheItemsTheyLead() {
+        let leader = principal(.leader, at: "/c/t/", id: "L")
+        #expect(AccessPolicy.allows(leader, .addProgress, on: .init(unitPath: "/c/t/", taskLeaderIDs: ["L"])))
+        #expect(!AccessPolicy.allows(leader, .addProgress, on: .init(unitPath: "/c/t/", taskLeaderIDs: ["X"])))
+        #expect(!AccessPolicy.allows(leader, .editProblem, on: .init(unitPath: "/c/t/", taskLeaderIDs: ["L"])))
+    }
+
+    @Test func theSecondReviewComesFromAboveTheUnit() {
+        let ownSecretary = principal(.secretary, at: "/c/t/")
+        let countySecretary = principal(.secretary, at: "/c/")
+        #expect(AccessPolicy.allows(ownSecretary, .firstReview, on: .init(unitPath: "/c/t/")))
+        #expect(!AccessPolicy.allows(ownSecretary, .secondReview, on: .init(unitPath: "/c/t/")))
+        #expect(AccessPolicy.allows(countySecretary, .secondReview, on: .init(unitPath: "/c/t/")))
+        #expect(AccessPolicy.allows(principal(.inspector, at: "/c/"), .secondReview, on: .init(unitPath: "/c/t/")))
+    }
+
+    @Test func aSupervisorOnlyReads() {
+        let supervisor = principal(.supervisor, at: "/c/")
+        let writes = Action.allCases.filter { $0 != .read && $0 != .readAuditLog }
+        for action in writes {
+            #expect(!AccessPolicy.allows(supervisor, action, on: .init(unitPath: "/c/t/")), "\(action)")
+        }
+        #expect(AccessPolicy.allows(supervisor, .read, on: .init(unitPath: "/c/t/v/")))
+    }
+
+    @Test func readableRootsDropNestedGrants() {
+        let both = Principal(
+            userID: "u",
+            grants: [
+                RoleGrant(role: .clerk, unitID: "t", unitPath: "/c/t/"),
+                RoleGrant(role: .leader, unitID: "v", unitPath: "/c/t/v/"),
+                RoleGrant(role: .clerk, unitID: "s", unitPath: "/c/s/"),
+            ])
+        #expect(AccessPolicy.readableRoots(both) == ["/c/s/", "/c/t/"])
+    }
+}

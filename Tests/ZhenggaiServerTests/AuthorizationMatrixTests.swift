@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import VaporTesting
+import ZhenggaiCore
+import ZhenggaiTestSupport
+
+@testable import ZhenggaiServer
+@testable import ZhenggaiStore
+
+/// Calls every route as every role, inside and outside the role's subtree, and compares each answer with
+/// docs/permissions.md. Every role is held at the township T; "inside" targets sit in its village V (below
+/// T, so the superior-secretary rule applies), "outside" targets in the sibling township S.
+@Suite struct AuthorizationMatrixTests {
+    struct Row {
+        var method: String
+        var path: String
+        var scoped: Bool
+        var marks: [Role: String]
+    }
+
+    static func documentedRows() throws -> [Row] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/permissions.md"), encoding: .utf8)
+        let roles: [Role] = [.admin, .inspector, .supervisor, .secretary, .leader, .clerk]
+        return text.split(separator: "\n").compactMap { line in
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard cells.count == 12, ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(cells[1]) else { return nil }
+            var marks: [Role: String] = [:]
+            for (index, role) in roles.enumerated() { marks[role] = cells[5 + index] }
+            return Row(
+                method: cells[1], path: cells[2].trimmingCharacters(in: CharacterSet(charactersIn: "`")),
+                scoped: cells[4] == "单位", marks: marks)
+        }
+    }
+
+    @Test func everyRouteIsDocumented() throws {
+        let documented = Set(try Self.documentedRows().map { "\($0.method) \($0.path)" })
+        let routes = Set(APIRoute.allCases.filter { $0 != .login }.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(documented == routes)
+    }
+
+    struct Targets {
+        var unit: UnitNode
+        var user: User
+        var source: Source
+        var problem: Problem
+        var task: RectificationTask
+        var evidence: Evidence
+    }
+
+    static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
+        let store = world.store
+        let clerk = try await world.county.user(store, "c_\(unit.id.uuidString.prefix(8))", .clerk, at: unit)
+        let source = try await store.createSource(
+            NewSource(
+                kind: .inspection, title: "反馈", issuer: "巡察组", round: 1, unitID: parent.id,
+                feedbackDate: TestStores.today),
+            by: AuditActor(clerk))
+        let problem = try await store.createProblem(
+            NewProblem(sourceID: source.id, unitID: unit.id, text: "问题", categoryCode: "A1"), by: AuditActor(clerk))
+        let task = try await store.createTask(
+            problemID: problem.id,
+            TaskFields(
+                measure: "措施", kind: .scheduled, leaderID: leader.id, leadUnit: "办", assignee: "甲",
+                deadline: TestStores.today),
+            by: AuditActor(clerk))
+        let evidence = try await store.addEvidence(
+            problemID: problem.id, taskID: task.id, fileName: "a.pdf", data: Fixtures.pdf, by: AuditActor(clerk))
+        return Targets(unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence)
+    }
+
+    func request(_ route: APIRoute, _ t: Targets) -> (String, String?) {
+        let p = route.path
+            .replacingOccurrences(of: "{unitID}", with: t.unit.id.uuidString)
+            .replacingOccurrences(of: "{userID}", with: t.user.id.uuidString)
+            .replacingOccurrences(of: "{sourceID}", with: t.source.id.uuidString)
+            .replacingOccurrences(of: "{problemID}", with: t.problem.id.uuidString)
+            .replacingOccurrences(of: "{taskID}", with: t.task.id.uuidString)
+            .replacingOccurrences(of: "{evidenceID}", with: t.evidence.id.uuidString)
+            .replacingOccurrences(of: "{code}", with: "E1")
+        let unit = t.unit.id.uuidString
+        let taskBody = """
+            {"version":\(t.task.version),"measure":"措施","kind":"scheduled","leaderID":"\(t.task.leaderID!)",\
+            "leadUnit":"办","assignee":"甲","deadline":"2026-12-31"}
+            """
+        let body: String? =
+            switch route {
+            case .createUnit:
+                #"{"name":"新村\#(UUID().uuidString.prefix(6))","kind":"village","parentID":"\#(t.unit.id)"}"#
+            case .createUser:
+                #"{"username":"u\#(UUID().uuidString.prefix(6))","displayName":"新","password":"Pass-2026-ok","grants":[{"role":"clerk","unitID":"\#(unit)"}]}"#
+            case .saveCategory: #"{"code":"E1","name":"测试类别","group":"测试"}"#
+            case .createSource:
+                #"{"kind":"selfCheck","title":"自查","issuer":"党委","unitID":"\#(unit)","feedbackDate":"2026-10-01"}"#
+            case .createProblem: #"{"sourceID":"\#(t.source.id)","unitID":"\#(unit)","text":"新问题","categoryCode":"A1"}"#
+            case .updateProblem: #"{"version":\#(t.problem.version),"text":"改"}"#
+            case .createTask, .updateTask: taskBody
+            case .completeTask: #"{"version":\#(t.task.version)}"#
+            case .addProgress: #"{"text":"进展"}"#
+            case .requestClosure: #"{"statement":"已完成"}"#
+            case .firstReview, .secondReview: #"{"decision":"approve"}"#
+            case .reopen: #"{"reason":"回头看"}"#
+            case .logout, .uploadEvidence: nil
+            default: nil
+            }
+        return (p, body)
+    }
+
+    @Test func everyRouteAnswersAsThePermissionsDocumentSays() async throws {
+        let rows = Dictionary(uniqueKeysWithValues: try Self.documentedRows().map { ("\($0.method) \($0.path)", $0) })
+        try await APIWorld.with { world in
+            var callers: [Role: User] = [:]
+            for role in Role.allCases {
+                callers[role] = try await world.county.user(
+                    world.store, "m_\(role.rawValue)", role, at: world.county.township)
+            }
+            let inside = try await Self.targets(
+                world, in: world.county.village, parent: world.county.township, leader: callers[.leader]!)
+            let outside = try await Self.targets(
+                world, in: world.county.sibling, parent: world.county.sibling, leader: callers[.leader]!)
+            for route in APIRoute.allCases where route != .login {
+                let row = try #require(rows["\(route.method.rawValue) \(route.path)"])
+                for role in Role.allCases {
+                    for (where_, t) in [("inside", inside), ("outside", outside)] {
+                        if where_ == "outside" && !row.scoped { continue }
+                        let allowed = where_ == "inside" && row.marks[role] != "—"
+                        let token = try await world.store.createSession(
+                            userID: callers[role]!.id, kind: "test", lifetime: 600
+                        ).token
+                        let (path, body) = request(route, t)
+                        let response: TestingHTTPResponse
+                        if route == .uploadEvidence {
+                            var headers = HTTPHeaders()
+                            headers.bearerAuthorization = .init(token: token)
+                            headers.contentType = HTTPMediaType(
+                                type: "multipart", subType: "form-data", parameters: ["boundary": "b"])
+                            var buffer = ByteBuffer()
+                            buffer.writeString(
+                                "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n\r\n")
+                            buffer.writeBytes(Fixtures.pdf)
+                            buffer.writeString("\r\n--b--\r\n")
+                            response = try await world.app.testing().sendRequest(
+                                route.method, path, headers: headers, body: buffer)
+                        } else {
+                            response = try await world.call(route.method, path, as: nil, json: body, token: token)
+                        }
+                        let label = "\(route.method.rawValue) \(route.path) as \(role.rawValue) \(where_)"
+                        if allowed {
+                            #expect(
+                                ![401, 403].contains(response.status.code),
+                                "\(label): \(response.status) \(response.errorMessage)")
+                            #expect(response.status.code < 500, "\(label): \(response.status)")
+                        } else {
+                            #expect(response.status == .forbidden, "\(label): \(response.status)")
+                        }
+                    }
+                }
+                let anonymous = try await world.call(route.method, request(route, inside).0, as: nil)
+                #expect(anonymous.status == .unauthorized, "\(route.path) without a session")
+            }
+        }
+    }
+
+    @Test func listsOnlyShowWhatIsInScope() async throws {
+        try await APIWorld.with { world in
+            let inspector = world.users[.inspector]!
+            _ = try await world.county.source(world.store, by: inspector, at: world.county.township)
+            _ = try await world.county.source(world.store, by: inspector, at: world.county.sibling)
+            let clerkSees = try await world.call(.GET, "/api/v1/sources", as: .clerk)
+            let list = (try JSONSerialization.jsonObject(with: Data(buffer: clerkSees.body))) as? [[String: Any]] ?? []
+            #expect(list.count == 1)
+            #expect(list.first?["unitID"] as? String == world.county.township.id.uuidString)
+            let foreign = try await world.call(.GET, "/api/v1/ledger?unit=\(world.county.sibling.id)", as: .clerk)
+            #expect(foreign.status == .forbidden)
+        }
+    }
+}

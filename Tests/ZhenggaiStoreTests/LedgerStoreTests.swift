@@ -1,0 +1,282 @@
+import Foundation
+import SQLKit
+import Testing
+import ZhenggaiCore
+import ZhenggaiTestSupport
+
+@testable import ZhenggaiStore
+
+@Suite
+struct LedgerStoreTests {
+    struct Cast {
+        var county: TestCounty
+        var clerk: User
+        var secretary: User
+        var inspector: User
+        var leader: User
+    }
+
+    func cast(_ store: Store) async throws -> Cast {
+        let county = try await TestCounty.make(in: store)
+        return Cast(
+            county: county,
+            clerk: try await county.user(store, "clerk", .clerk, at: county.township),
+            secretary: try await county.user(store, "secretary", .secretary, at: county.township),
+            inspector: try await county.user(store, "inspector", .inspector, at: county.county),
+            leader: try await county.user(store, "leader", .leader, at: county.township))
+    }
+
+    func fields(_ kind: RectificationKind = .scheduled, leader: UUID? = nil, deadline: LocalDate? = nil) -> TaskFields {
+        TaskFields(
+            measure: "建立村级财务审核制度", kind: kind, leaderID: leader, leadUnit: "镇财政所", assignee: "张三",
+            deadline: kind == .ongoing ? nil : (deadline ?? TestStores.today.adding(days: 30)))
+    }
+
+    @Test func aProblemRunsFromTaskToClosureThroughTwoReviews() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(
+                    sourceID: source.id, text: "村级财务管理不规范，白条入账。", outlinePath: ["二、", "（一）"], categoryCode: "B4"),
+                by: clerk)
+            #expect(problem.number == "XC2026-03-01-001")
+            let task = try await store.createTask(problemID: problem.id, fields(leader: c.leader.id), by: clerk)
+            _ = try await store.addProgress(taskID: task.id, date: TestStores.today, text: "已清理白条", by: clerk)
+            _ = try await store.addEvidence(
+                problemID: problem.id, taskID: task.id, fileName: "台账.pdf", data: Fixtures.pdf, by: clerk)
+            _ = try await store.completeTask(task.id, version: task.version, by: clerk)
+            var now = try await store.requestClosure(problemID: problem.id, statement: "已完成整改", by: clerk)
+            #expect(now.status == .pendingFirstReview)
+            await #expect(throws: StoreError.self) { try await store.approveClosure(problemID: problem.id, by: clerk) }
+            now = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
+            #expect(now.status == .pendingSecondReview)
+            now = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            #expect(now.status == .closed)
+            #expect(now.completion == .completed)
+            let detail = try await store.problemDetail(problem.id)
+            #expect(detail.closureHistory.map(\.kind) == ["request", "approveFirst", "approveSecond"])
+            #expect(detail.progress.count == 1 && detail.evidence.count == 1)
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test func numbersAreNeverReusedAndNameTheirSource() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let first = try await c.county.source(store, by: c.inspector)
+            let second = try await c.county.source(store, by: c.inspector, at: c.county.sibling)
+            #expect(first.numberPrefix == "XC2026-03-01")
+            #expect(second.numberPrefix == "XC2026-03-02")
+            var numbers: [String] = []
+            for index in 1...3 {
+                let problem = try await store.createProblem(
+                    NewProblem(sourceID: first.id, text: "问题\(index)", categoryCode: "A1"), by: AuditActor(c.clerk))
+                numbers.append(problem.number)
+            }
+            #expect(numbers == ["XC2026-03-01-001", "XC2026-03-01-002", "XC2026-03-01-003"])
+        }
+    }
+
+    @Test func theSecondOfTwoEditorsGetsAConflictNotASilentOverwrite() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "问题", categoryCode: "A1"), by: AuditActor(c.clerk))
+            let task = try await store.createTask(problemID: problem.id, fields(), by: AuditActor(c.clerk))
+            var first = fields(.scheduled)
+            first.measure = "甲的修改"
+            var second = fields(.scheduled)
+            second.measure = "乙的修改"
+            _ = try await store.updateTask(task.id, version: task.version, first, by: AuditActor(c.clerk))
+            do {
+                _ = try await store.updateTask(task.id, version: task.version, second, by: AuditActor(c.secretary))
+                Issue.record("the stale save went through")
+            } catch let StoreError.workflow(.versionConflict(current)) {
+                #expect(current == task.version + 1)
+            }
+            #expect(try await store.task(task.id).measure == "甲的修改")
+        }
+    }
+
+    @Test func anOngoingItemClosesInStagesAndIsNotCountedDone() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "主体责任落实有差距", categoryCode: "B1"), by: AuditActor(c.clerk))
+            let ongoing = try await store.createTask(problemID: problem.id, fields(.ongoing), by: AuditActor(c.clerk))
+            await #expect(throws: StoreError.self) {
+                try await store.completeTask(ongoing.id, version: ongoing.version, by: AuditActor(c.clerk))
+            }
+            _ = try await store.addEvidence(
+                problemID: problem.id, taskID: nil, fileName: "制度.pdf", data: Fixtures.pdf, by: AuditActor(c.clerk))
+            _ = try await store.requestClosure(problemID: problem.id, statement: "阶段性完成", by: AuditActor(c.clerk))
+            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
+            let result = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            #expect(result.status == .stageCompleted)
+            let counts = try await store.counts(LedgerFilter(roots: [c.county.county.path]), today: TestStores.today)
+            #expect(counts.completion == CompletionCounts(completed: 0, basicallyCompleted: 1, notCompleted: 0))
+            #expect(counts.rate == "0.00%")
+        }
+    }
+
+    @Test func aFollowUpCheckReopensTheSameItemAndKeepsItsHistory() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "白条入账", categoryCode: "B4"), by: AuditActor(c.clerk))
+            let task = try await store.createTask(problemID: problem.id, fields(.immediate), by: AuditActor(c.clerk))
+            _ = try await store.completeTask(task.id, version: task.version, by: AuditActor(c.clerk))
+            _ = try await store.requestClosure(problemID: problem.id, statement: "已整改", by: AuditActor(c.clerk))
+            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
+            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            let reopened = try await store.reopen(problemID: problem.id, reason: "回头看发现反弹", by: AuditActor(c.inspector))
+            #expect(reopened.status == .reopened)
+            #expect(reopened.number == problem.number)
+            #expect(reopened.recurrences == 1)
+            #expect(reopened.closedOn == nil)
+            let history = try await store.problemDetail(problem.id).closureHistory
+            #expect(history.last?.kind == "reopen" && history.count == 4)
+        }
+    }
+
+    @Test func overdueLeaderTextAndScopeFiltersFindTheRightRows() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let source = try await c.county.source(store, by: c.inspector)
+            let late = try await store.createProblem(
+                NewProblem(sourceID: source.id, unitID: c.county.village.id, text: "公务接待超标准", categoryCode: "B2"),
+                by: clerk)
+            _ = try await store.createTask(
+                problemID: late.id, fields(leader: c.leader.id, deadline: TestStores.today.adding(days: -1)), by: clerk)
+            let fine = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "理论学习不深入", categoryCode: "A1"), by: clerk)
+            _ = try await store.createTask(problemID: fine.id, fields(), by: clerk)
+            let other = try await c.county.source(store, by: c.inspector, at: c.county.sibling)
+            _ = try await store.createProblem(NewProblem(sourceID: other.id, text: "接待", categoryCode: "B2"), by: clerk)
+
+            let township = [c.county.township.path]
+            func numbers(_ filter: LedgerFilter) async throws -> [String] {
+                try await store.ledger(filter, page: 1, perPage: 50, today: TestStores.today).rows.map(\.problem.number)
+            }
+            #expect(try await numbers(LedgerFilter(roots: township, overdueOn: TestStores.today)) == [late.number])
+            #expect(try await numbers(LedgerFilter(roots: township, leaderID: c.leader.id)) == [late.number])
+            #expect(try await numbers(LedgerFilter(roots: township, text: "接待")) == [late.number])
+            #expect(try await numbers(LedgerFilter(roots: township, text: "%")) == [])
+            #expect(try await numbers(LedgerFilter(roots: township, categoryCode: "A1")) == [fine.number])
+            #expect(try await numbers(LedgerFilter(roots: [c.county.village.path])) == [late.number])
+            #expect(try await numbers(LedgerFilter(roots: [])) == [])
+            #expect(try await numbers(LedgerFilter(roots: [c.county.county.path])).count == 3)
+            let page = try await store.ledger(
+                LedgerFilter(roots: township), page: 1, perPage: 50, today: TestStores.today)
+            #expect(page.rows.first { $0.problem.id == late.id }?.overdue == true)
+            let counts = try await store.counts(LedgerFilter(roots: township), today: TestStores.today)
+            #expect(counts.total == 2 && counts.overdue == 1)
+            #expect(counts.byCategory.map(\.key) == ["A1", "B2"])
+        }
+    }
+
+    @Test func changingOneAuditRowByHandIsFound() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            _ = try await c.county.source(store, by: c.inspector)
+            #expect(try await store.verifyAudit().isIntact)
+            try await store.sql.raw("UPDATE audit_entries SET actor_name = '别人' WHERE seq = 3").run()
+            let result = try await store.verifyAudit()
+            #expect(!result.isIntact)
+            #expect(result.firstBroken == 3)
+        }
+    }
+
+    @Test func deletingTheLastAuditRowIsFound() async throws {
+        try await TestStores.withStore { store in
+            _ = try await TestCounty.make(in: store)
+            try await store.sql.raw("DELETE FROM audit_entries WHERE seq = 4").run()
+            #expect(try await store.verifyAudit().firstBroken == 4)
+        }
+    }
+
+    @Test func concurrentWritersKeepOneUnbrokenChain() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        _ = try await store.createProblem(
+                            NewProblem(sourceID: source.id, text: "并发问题\(index)", categoryCode: "A1"),
+                            by: AuditActor(c.clerk))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let page = try await store.ledger(
+                LedgerFilter(roots: [c.county.county.path]), page: 1, perPage: 100, today: TestStores.today)
+            #expect(Set(page.rows.map(\.problem.number)).count == 40)
+            let audit = try await store.verifyAudit()
+            #expect(audit.isIntact, "\(audit)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func badEvidenceIsRefusedAndNothingIsStored(inDatabase: Bool) async throws {
+        try await TestStores.withStore(evidenceInDatabase: inDatabase, evidenceLimitBytes: 1024) { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "问题", categoryCode: "A1"), by: AuditActor(c.clerk))
+            let clerk = AuditActor(c.clerk)
+            await #expect(throws: StoreError.self) {
+                try await store.addEvidence(
+                    problemID: problem.id, taskID: nil, fileName: "a.exe", data: Data("MZ".utf8), by: clerk)
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.addEvidence(
+                    problemID: problem.id, taskID: nil, fileName: "fake.pdf", data: Data("<script>".utf8), by: clerk)
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.addEvidence(
+                    problemID: problem.id, taskID: nil, fileName: "big.pdf",
+                    data: Fixtures.pdf + Data(repeating: 0x20, count: 2048), by: clerk)
+            }
+            #expect(try await store.problemDetail(problem.id).evidence.isEmpty)
+            let stored = try await store.addEvidence(
+                problemID: problem.id, taskID: nil, fileName: "../../etc/passwd.pdf", data: Fixtures.pdf, by: clerk)
+            #expect(stored.fileName == "passwd.pdf")
+            #expect(try await store.evidenceData(stored) == Fixtures.pdf)
+            let onDisk = FileManager.default.fileExists(atPath: store.evidenceFile(stored.sha256).path)
+            #expect(onDisk == !inDatabase)
+        }
+    }
+
+    @Test func aBackupIsOneConsistentFileWithTheEvidenceInside() async throws {
+        guard TestStores.postgresURL == nil else { return }  // PostgreSQL is backed up with pg_dump
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "问题", categoryCode: "A1"), by: AuditActor(c.clerk))
+            let evidence = try await store.addEvidence(
+                problemID: problem.id, taskID: nil, fileName: "a.pdf", data: Fixtures.pdf, by: AuditActor(c.clerk))
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zg-backup-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let result = try await store.backup(to: folder.appendingPathComponent("zhenggai.sqlite"))
+            #expect(result.evidenceFiles == 1)
+            let restored = try Store(
+                StoreConfiguration(
+                    backend: .sqlite(path: folder.appendingPathComponent("zhenggai.sqlite").path),
+                    dataDirectory: folder),
+                logger: store.logger)
+            try await restored.migrate()
+            #expect(try await restored.evidenceData(evidence) == Fixtures.pdf)
+            #expect(try await restored.verifyAudit().isIntact)
+            await restored.shutdown()
+        }
+    }
+}
