@@ -28,6 +28,11 @@ let package = Package(
         .target(name: "ZhenggaiText", exclude: ["Document", "Similarity"], swiftSettings: strict),
         .target(name: "ZhenggaiCore", dependencies: ["ZhenggaiText"], swiftSettings: strict),
         .target(
+            name: "ZhenggaiOffice",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ZhenggaiStore",
             dependencies: [
                 "ZhenggaiCore",
@@ -42,6 +47,7 @@ let package = Package(
             name: "ZhenggaiServer",
             dependencies: [
                 "ZhenggaiStore",
+                "ZhenggaiOffice",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
             ],
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "ZhenggaiCoreTests", dependencies: ["ZhenggaiCore"]),
         // Opens a fresh store on a temporary SQLite file, or on PostgreSQL when ZHENGGAI_TEST_DATABASE_URL is set.
         .target(name: "ZhenggaiTestSupport", dependencies: ["ZhenggaiStore"], path: "Tests/ZhenggaiTestSupport"),
+        .testTarget(name: "ZhenggaiOfficeTests", dependencies: ["ZhenggaiOffice"]),
         .testTarget(name: "ZhenggaiStoreTests", dependencies: ["ZhenggaiStore", "ZhenggaiTestSupport"]),
         .testTarget(
             name: "ZhenggaiServerTests",

@@ -33,6 +33,10 @@ public struct LedgerFilter: Sendable {
     }
 }
 
+public enum LedgerSort: String, CaseIterable, Sendable {
+    case number, deadline, status, updated, category
+}
+
 public struct LedgerRow: Codable, Sendable {
     public var problem: Problem
     public var sourceTitle: String
@@ -119,11 +123,29 @@ extension Store {
         .open, .returned, .reopened, .pendingFirstReview, .pendingSecondReview,
     ]
 
-    public func ledger(_ filter: LedgerFilter, page: Int, perPage: Int, today: LocalDate) async throws -> LedgerPage {
+    public func ledger(
+        _ filter: LedgerFilter, page: Int, perPage: Int, today: LocalDate, sort: LedgerSort = .number
+    ) async throws -> LedgerPage {
         let page = max(1, page)
         let perPage = min(max(1, perPage), 500)
         let total = try await filtered(filter).count()
-        let models = try await filtered(filter).sort(\.$number).range(((page - 1) * perPage)..<(page * perPage)).all()
+        let query = filtered(filter)
+        switch sort {
+        case .number: query.sort(\.$number)
+        case .deadline:
+            // Earliest open deadline first; items without one (ongoing, no task yet) last.
+            query.sort(
+                .sql(
+                    unsafeRaw: """
+                        COALESCE((SELECT MIN("deadline") FROM "tasks" WHERE "tasks"."problem_id" = "problems"."id" \
+                        AND "tasks"."status" = 'inProgress'), '9999-12-31')
+                        """), .ascending)
+            query.sort(\.$number)
+        case .status: query.sort(\.$status).sort(\.$number)
+        case .updated: query.sort(\.$updatedAt, .descending).sort(\.$number)
+        case .category: query.sort(\.$categoryCode).sort(\.$number)
+        }
+        let models = try await query.range(((page - 1) * perPage)..<(page * perPage)).all()
         let ids = models.compactMap(\.id)
         let tasks = try await tasks(of: ids)
         let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(Set(models.map(\.sourceID)))).all()
@@ -197,5 +219,46 @@ extension Store {
             byUnit: buckets(byUnit, key: { $0.uuidString }, label: { unitNames[$0] ?? "" })
                 .sorted { ($0.label, $0.key) < ($1.label, $1.key) },
             overdue: overdue)
+    }
+}
+
+/// A task that needs attention on the home page: due soon or overdue.
+public struct DueTask: Sendable {
+    public var task: RectificationTask
+    public var problem: Problem
+    public var daysLeft: Int
+}
+
+extension Store {
+    /// Unfinished tasks with a deadline up to `horizon`, in the scope, optionally only those one leader leads;
+    /// most urgent first.
+    public func dueTasks(roots: [String], leaderID: UUID?, today: LocalDate, horizon: LocalDate, limit: Int = 50)
+        async throws -> [DueTask]
+    {
+        var filter = LedgerFilter(roots: roots, statuses: Self.unfinishedStatuses)
+        filter.leaderID = leaderID
+        let problemQuery = filtered(filter)
+        let problems = try await problemQuery.all()
+        guard !problems.isEmpty else { return [] }
+        let byID = Dictionary(uniqueKeysWithValues: problems.map { ($0.id!, $0) })
+        let query = TaskModel.query(on: db)
+            .filter(\.$problemID ~~ Array(byID.keys))
+            .filter(\.$status == TaskStatus.inProgress.rawValue)
+            .filter(\.$kind != RectificationKind.ongoing.rawValue)
+            .filter(\.$deadline <= horizon.iso)
+            .sort(\.$deadline).sort(\.$id)
+            .limit(limit)
+        if let leaderID { query.filter(\.$leaderID == leaderID) }
+        let models = try await query.all()
+        let names = try await userNames(Set(models.compactMap(\.leaderID)))
+        let unitNames = try await unitNames(Set(problems.map(\.unitID)))
+        return models.compactMap { model in
+            guard let problemModel = byID[model.problemID], let deadline = model.deadline.flatMap(LocalDate.init(iso:))
+            else { return nil }
+            return DueTask(
+                task: Self.task(model, leaderName: model.leaderID.flatMap { names[$0] }),
+                problem: Self.problem(problemModel, unitName: unitNames[problemModel.unitID] ?? ""),
+                daysLeft: today.days(until: deadline))
+        }
     }
 }
