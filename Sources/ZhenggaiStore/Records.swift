@@ -169,6 +169,10 @@ public struct Problem: Codable, Sendable, Equatable {
     public var recurrences: Int
     public var closureStatement: String?
     public var closedOn: LocalDate?
+    /// Who asked to close and who gave the first approval in the review under way, so pages can hide
+    /// the buttons the workflow would refuse.
+    public var requestedBy: UUID?
+    public var firstReviewedBy: UUID?
     public var version: Int
 }
 

@@ -1,3 +1,6 @@
+import Foundation
+import Leaf
+import LeafKit
 public import Logging
 public import Vapor
 public import ZhenggaiCore
@@ -20,8 +23,36 @@ public enum ZhenggaiApp {
         app.passwords.use(.bcrypt(cost: settings.bcryptCost))
         app.middleware = Middlewares()
         app.middleware.use(APIErrorMiddleware())
+        // Templates and static files ship inside the executable's resource bundle, so `serve` works from
+        // any working directory.
+        let resources = resourcesDirectory
+        let views = resources.appendingPathComponent("Views").path + "/"
+        app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+        app.views.use(.leaf)
+        app.leaf.sources = .singleSource(
+            // Not `.default`: it refuses any path through a hidden folder, and a build puts the bundle under `.build`.
+            NIOLeafFiles(
+                fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views,
+                viewDirectory: views))
+        app.leaf.cache.isEnabled = app.environment.isRelease
+
         let api = LedgerAPI(store: store, settings: settings)
         api.register(on: app.routes)
+        LoginPage.register(app.routes, api: api)
+        let pages: [PageRoute] =
+            [HomePage.route(store: store, settings: settings), LedgerPage.route(store: store)]
+            + ProblemActions.routes(store: store, settings: settings) + TaskEditPage.routes(store: store)
+            + SourcesPage.routes(store: store) + AdminPages.routes(store: store)
+        for page in pages { app.routes.register(page: page, store: store) }
+    }
+
+    /// The copied `Resources` folder. Foundation on Linux already points `resourceURL` into a bundle's
+    /// `Resources` folder, elsewhere it is the bundle itself: take whichever holds the views.
+    static var resourcesDirectory: URL {
+        let candidates = [Bundle.module.resourceURL, Bundle.module.resourceURL?.appendingPathComponent("Resources")]
+        return candidates.compactMap { $0 }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("Views/layout.leaf").path)
+        } ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
     }
 
     /// Opens the store, migrates it, and on the first start creates `admin` with a random password that is

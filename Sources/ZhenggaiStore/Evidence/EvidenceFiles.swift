@@ -49,7 +49,7 @@ public enum EvidenceFiles {
         return bounded.isEmpty || bounded == "." || bounded == ".." ? "未命名文件" : bounded
     }
 
-    static func check(name: String, data: Data, limit: Int) throws(StoreError) -> String {
+    public static func check(name: String, data: Data, limit: Int) throws(StoreError) -> String {
         guard data.count <= limit else { throw .tooLarge(limitBytes: limit) }
         guard !data.isEmpty else { throw .unsupportedFile("「\(name)」是空文件。") }
         let ext = (name as NSString).pathExtension.lowercased()

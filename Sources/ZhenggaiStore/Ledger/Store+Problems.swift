@@ -224,7 +224,7 @@ extension Store {
             unitPath: model.unitPath, text: model.text, outlinePath: outline, categoryCode: model.categoryCode,
             status: status, statusLabel: status.label, completion: status.completion, recurrences: model.recurrences,
             closureStatement: model.closureStatement, closedOn: model.closedOn.flatMap(LocalDate.init(iso:)),
-            version: model.version)
+            requestedBy: model.requestedBy, firstReviewedBy: model.firstReviewedBy, version: model.version)
     }
 
     /// Counters only grow, inside the caller's write transaction (which already serialises writers),

@@ -1,0 +1,157 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// The 整改台账 as users know it from Excel, with filters, sorting, search, paging and a print layout.
+enum LedgerPage {
+    struct Context: Encodable {
+        var layout: Layout
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var previous: String?
+        var next: String?
+        var filters: Filters
+        var sources: [Option]
+        var categories: [Option]
+        var statuses: [Option]
+        var units: [Option]
+        var sorts: [Option]
+        var printLink: String
+    }
+
+    struct Filters: Encodable {
+        var source: String
+        var category: String
+        var status: String
+        var unit: String
+        var q: String
+        var overdue: Bool
+        var mine: Bool
+        var sort: String
+    }
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Row: Encodable {
+        var index: Int
+        var problemID: String
+        var number: String
+        var source: String
+        var category: String
+        var text: String
+        var measures: String
+        var leaders: String
+        var leadUnits: String
+        var assignees: String
+        var deadlines: String
+        var kinds: String
+        var progress: String
+        var status: String
+        var statusClass: String
+        var overdue: Bool
+    }
+
+    static func route(store: Store) -> PageRoute {
+        PageRoute(method: .GET, path: "/ledger", action: .read, target: { _, _ in .anywhere }) { request, caller in
+            let today = store.clock.today()
+            func query(_ key: String) -> String { (try? request.query.get(String.self, at: key)) ?? "" }
+            let filters = Filters(
+                source: query("source"), category: query("category"), status: query("status"), unit: query("unit"),
+                q: query("q"), overdue: query("overdue") == "1", mine: query("mine") == "1",
+                sort: LedgerSort(rawValue: query("sort")) == nil ? "number" : query("sort"))
+            var filter = LedgerFilter(roots: caller.roots)
+            filter.sourceID = UUID(uuidString: filters.source)
+            filter.categoryCode = filters.category.isEmpty ? nil : filters.category
+            if let status = ProblemStatus(rawValue: filters.status) { filter.statuses = [status] }
+            if filters.overdue { filter.overdueOn = today }
+            if filters.mine { filter.leaderID = caller.user.id }
+            filter.text = filters.q.isEmpty ? nil : filters.q
+            if let unitID = UUID(uuidString: filters.unit) {
+                let unit = try await store.unit(unitID)
+                try Gate.authorize(caller, .read, AccessTarget(unitPath: unit.path))
+                filter.unitPath = unit.path
+            }
+            let page = max(1, (try? request.query.get(Int.self, at: "page")) ?? 1)
+            let printing = query("print") == "1"
+            let perPage = printing ? 500 : 50
+            let result = try await store.ledger(
+                filter, page: page, perPage: perPage, today: today, sort: LedgerSort(rawValue: filters.sort) ?? .number)
+            let categories = try await store.categories()
+            let categoryNames = Dictionary(uniqueKeysWithValues: categories.map { ($0.code, $0.name) })
+            let pages = max(1, (result.total + perPage - 1) / perPage)
+            func link(page: Int, print: Bool = false) -> String {
+                var items: [URLQueryItem] = []
+                for (key, value) in [
+                    ("source", filters.source), ("category", filters.category), ("status", filters.status),
+                    ("unit", filters.unit), ("q", filters.q), ("sort", filters.sort),
+                ] where !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
+                if filters.overdue { items.append(URLQueryItem(name: "overdue", value: "1")) }
+                if filters.mine { items.append(URLQueryItem(name: "mine", value: "1")) }
+                if print {
+                    items.append(URLQueryItem(name: "print", value: "1"))
+                } else if page > 1 {
+                    items.append(URLQueryItem(name: "page", value: String(page)))
+                }
+                var components = URLComponents()
+                components.path = "/ledger"
+                components.queryItems = items.isEmpty ? nil : items
+                return components.string ?? "/ledger"
+            }
+            let sources = try await store.sources(within: caller.roots)
+            let units = try await store.units(within: caller.roots)
+            let rows = result.rows.enumerated().map { offset, row in
+                let tasks = row.tasks
+                func joined(_ values: [String]) -> String {
+                    let present = values.filter { !$0.isEmpty }
+                    if present.count <= 1 { return present.first ?? "" }
+                    return present.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+                }
+                let status = row.problem.status
+                return Row(
+                    index: (page - 1) * perPage + offset + 1, problemID: row.problem.id.uuidString,
+                    number: row.problem.number,
+                    source: row.round.map { "\(row.sourceTitle)（第\($0)轮）" } ?? row.sourceTitle,
+                    category: "\(row.problem.categoryCode) \(categoryNames[row.problem.categoryCode] ?? "")",
+                    text: row.problem.text, measures: joined(tasks.map(\.measure)),
+                    leaders: Array(Set(tasks.compactMap(\.leaderName))).sorted().joined(separator: "、"),
+                    leadUnits: Array(Set(tasks.map(\.leadUnit))).sorted().joined(separator: "、"),
+                    assignees: Array(Set(tasks.map(\.assignee))).sorted().joined(separator: "、"),
+                    deadlines: joined(tasks.map { $0.deadline?.chinese ?? ($0.kind == .ongoing ? "长期" : "") }),
+                    kinds: Array(Set(tasks.map(\.kind.label))).sorted().joined(separator: "、"),
+                    progress: row.latestProgress ?? "",
+                    status: "\(status.completion.label(for: row.sourceKind))（\(status.label)）",
+                    statusClass: row.overdue ? "red" : status.rawValue, overdue: row.overdue)
+            }
+            let context = Context(
+                layout: Layout(title: "整改台账", caller: caller, section: "/ledger"),
+                rows: rows, total: result.total, page: page, pages: pages,
+                previous: page > 1 ? link(page: page - 1) : nil, next: page < pages ? link(page: page + 1) : nil,
+                filters: filters,
+                sources: sources.map {
+                    Option(value: $0.id.uuidString, label: $0.title, selected: $0.id.uuidString == filters.source)
+                },
+                categories: categories.map {
+                    Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == filters.category)
+                },
+                statuses: ProblemStatus.allCases.map {
+                    Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status)
+                },
+                units: units.map {
+                    Option(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == filters.unit)
+                },
+                sorts: [
+                    ("number", "按编号"), ("deadline", "按时限（最紧的在前）"), ("status", "按状态"), ("category", "按类别"),
+                    ("updated", "按最近更新"),
+                ].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filters.sort) },
+                printLink: link(page: 1, print: true))
+            return try await Pages.render(request, printing ? "ledger-print" : "ledger", context)
+        }
+    }
+}

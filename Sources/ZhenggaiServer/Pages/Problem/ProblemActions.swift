@@ -1,0 +1,284 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// The forms of the problem page. Each names its action for the gate, then calls the store; a refusal
+/// re-renders the page with the typed values and the message next to its field.
+enum ProblemActions {
+    static func routes(store: Store, settings: ServerSettings) -> [PageRoute] {
+        @Sendable func problemTarget(_ request: Request) async throws -> AccessTarget {
+            let id = try request.id("problemID")
+            let problem = try await store.problem(id)
+            let leaders = try await store.leaderIDs(ofProblem: id)
+            return AccessTarget(unitPath: problem.unitPath, taskLeaderIDs: Set(leaders.map(\.uuidString)))
+        }
+        @Sendable func taskTarget(_ request: Request) async throws -> AccessTarget {
+            let context = try await store.taskContext(try request.id("taskID"))
+            return AccessTarget(
+                unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 })
+            )
+        }
+        @Sendable func page(_ request: Request, _ caller: Caller, _ id: UUID, _ forms: ProblemPage.Forms) async throws
+            -> Response
+        {
+            try await ProblemPage.render(
+                request, caller, store: store, settings: settings, id: id, forms: forms, status: .unprocessableEntity)
+        }
+        @Sendable func back(_ request: Request, _ id: UUID, _ notice: Notice) -> Response {
+            Pages.redirect(request, to: "/problems/\(id.uuidString)", notice: notice)
+        }
+        @Sendable func taskFields(_ form: FormInput) -> (TaskFields?, FieldErrors) {
+            var errors = FieldErrors()
+            let kind = RectificationKind(rawValue: form["kind"]) ?? .scheduled
+            var deadline: LocalDate?
+            if let raw = form.optional("deadline") {
+                deadline = LocalDate(iso: raw)
+                if deadline == nil { errors.add("deadline", "「完成时限」日期无效，请按 年-月-日 填写。") }
+            }
+            var leaderID: UUID?
+            if let raw = form.optional("leaderID") {
+                leaderID = UUID(uuidString: raw)
+                if leaderID == nil { errors.add("leaderID", "「责任领导」无效，请从列表中选择。") }
+            }
+            guard errors.isEmpty else { return (nil, errors) }
+            return (
+                TaskFields(
+                    measure: form["measure"], kind: kind, leaderID: leaderID, leadUnit: form["leadUnit"],
+                    supportingUnits: form["supportingUnits"], assignee: form["assignee"], deadline: deadline), errors
+            )
+        }
+
+        return [
+            PageRoute(
+                method: .GET, path: "/problems/:problemID", action: .read,
+                target: { r, _ in try await problemTarget(r) }
+            ) {
+                request, caller in
+                try await ProblemPage.render(
+                    request, caller, store: store, settings: settings, id: try request.id("problemID"))
+            },
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/edit", action: .editProblem,
+                target: { r, _ in try await problemTarget(r) }
+            ) {
+                request, caller in
+                let id = try request.id("problemID")
+                let form = FormInput(request)
+                do {
+                    _ = try await store.updateProblem(
+                        id, version: Int(form["version"]) ?? 0,
+                        .init(text: form["text"], categoryCode: form["categoryCode"]), by: caller.actor)
+                    return back(request, id, .saved)
+                } catch {
+                    var forms = ProblemPage.Forms()
+                    forms.editText = form.values["text"] ?? ""
+                    forms.editCategory = form["categoryCode"]
+                    forms.editErrors.add(error, labels: ["问题描述": "text", "问题类别": "categoryCode"])
+                    return try await page(request, caller, id, forms)
+                }
+            },
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/tasks", action: .createTask,
+                target: { r, _ in try await problemTarget(r) }
+            ) {
+                request, caller in
+                let id = try request.id("problemID")
+                let form = FormInput(request)
+                var (fields, errors) = taskFields(form)
+                if let fields {
+                    do {
+                        _ = try await store.createTask(problemID: id, fields, by: caller.actor)
+                        return back(request, id, .created)
+                    } catch { errors.add(error, labels: ProblemPage.taskLabels) }
+                }
+                var forms = ProblemPage.Forms()
+                forms.task = form.values
+                forms.taskErrors = errors
+                return try await page(request, caller, id, forms)
+            },
+            PageRoute(
+                method: .POST, path: "/tasks/:taskID/complete", action: .editTask,
+                target: { r, _ in try await taskTarget(r) }
+            ) {
+                request, caller in
+                let taskID = try request.id("taskID")
+                let context = try await store.taskContext(taskID)
+                _ = try await store.completeTask(
+                    taskID, version: Int(FormInput(request)["version"]) ?? 0, by: caller.actor)
+                return back(request, context.problem.id, .taskCompleted)
+            },
+            PageRoute(
+                method: .POST, path: "/tasks/:taskID/progress", action: .addProgress,
+                target: { r, _ in try await taskTarget(r) }
+            ) {
+                request, caller in
+                let taskID = try request.id("taskID")
+                let problemID = try await store.taskContext(taskID).problem.id
+                let form = FormInput(request)
+                var forms = ProblemPage.Forms()
+                forms.progressTaskID = taskID.uuidString
+                forms.progressText = form.values["text"] ?? ""
+                forms.progressDate = form["date"]
+                let date: LocalDate
+                if let raw = form.optional("date") {
+                    guard let parsed = LocalDate(iso: raw) else {
+                        forms.progressError = "「进展日期」无效，请按 年-月-日 填写。"
+                        return try await page(request, caller, problemID, forms)
+                    }
+                    date = parsed
+                } else {
+                    date = store.clock.today()
+                }
+                do {
+                    _ = try await store.addProgress(taskID: taskID, date: date, text: form["text"], by: caller.actor)
+                    return back(request, problemID, .progressAdded)
+                } catch {
+                    forms.progressError = APIErrorMiddleware.describe(error).2
+                    return try await page(request, caller, problemID, forms)
+                }
+            },
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/evidence", action: .uploadEvidence,
+                bodyLimit: ByteCount(value: 5 * settings.evidenceLimitBytes + 64 * 1024),
+                target: { r, _ in try await problemTarget(r) }
+            ) { request, caller in
+                let id = try request.id("problemID")
+                struct Upload: Content {
+                    var files: [File]?
+                    var taskID: String?
+                }
+                let upload = try? request.content.decode(Upload.self)
+                let files = (upload?.files ?? []).filter { $0.data.readableBytes > 0 }
+                guard !files.isEmpty else {
+                    var forms = ProblemPage.Forms()
+                    forms.evidenceError = "请选择要上传的文件。"
+                    return try await page(request, caller, id, forms)
+                }
+                // Every file is checked before any is stored: one bad file in a batch stores none.
+                for file in files {
+                    do {
+                        _ = try EvidenceFiles.check(
+                            name: EvidenceFiles.cleanName(file.filename), data: Data(buffer: file.data),
+                            limit: settings.evidenceLimitBytes)
+                    } catch let error as StoreError {
+                        var forms = ProblemPage.Forms()
+                        forms.evidenceError =
+                            "「\(EvidenceFiles.cleanName(file.filename))」不能上传，本批文件均未保存：\(error.userMessage)"
+                        return try await page(request, caller, id, forms)
+                    }
+                }
+                var stored = 0
+                for file in files {
+                    do {
+                        _ = try await store.addEvidence(
+                            problemID: id, taskID: upload?.taskID.flatMap(UUID.init(uuidString:)),
+                            fileName: file.filename, data: Data(buffer: file.data), by: caller.actor)
+                        stored += 1
+                    } catch {
+                        var forms = ProblemPage.Forms()
+                        let done = stored > 0 ? "前 \(stored) 个文件已上传；" : ""
+                        forms.evidenceError =
+                            "\(done)「\(EvidenceFiles.cleanName(file.filename))」未上传：\(APIErrorMiddleware.describe(error).2)"
+                        return try await page(request, caller, id, forms)
+                    }
+                }
+                return back(request, id, .uploaded)
+            },
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/closure", action: .requestClosure,
+                target: { r, _ in try await problemTarget(r) }
+            ) {
+                request, caller in
+                let id = try request.id("problemID")
+                let form = FormInput(request)
+                do {
+                    _ = try await store.requestClosure(problemID: id, statement: form["statement"], by: caller.actor)
+                    return back(request, id, .closureRequested)
+                } catch {
+                    var forms = ProblemPage.Forms()
+                    forms.statement = form.values["statement"] ?? ""
+                    forms.closureError = APIErrorMiddleware.describe(error).2
+                    return try await page(request, caller, id, forms)
+                }
+            },
+            review(
+                stage: .pendingFirstReview, action: .firstReview, path: "first", store: store, target: problemTarget,
+                page: page, back: back),
+            review(
+                stage: .pendingSecondReview, action: .secondReview, path: "second", store: store, target: problemTarget,
+                page: page, back: back),
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/reopen", action: .reopen,
+                target: { r, _ in try await problemTarget(r) }
+            ) {
+                request, caller in
+                let id = try request.id("problemID")
+                let form = FormInput(request)
+                do {
+                    _ = try await store.reopen(problemID: id, reason: form["reason"], by: caller.actor)
+                    return back(request, id, .reopened)
+                } catch {
+                    var forms = ProblemPage.Forms()
+                    forms.reopenReason = form.values["reason"] ?? ""
+                    forms.reopenError = APIErrorMiddleware.describe(error).2
+                    return try await page(request, caller, id, forms)
+                }
+            },
+            PageRoute(
+                method: .GET, path: "/evidence/:evidenceID", action: .read,
+                target: { request, _ in
+                    let evidence = try await store.evidence(try request.id("evidenceID"))
+                    return AccessTarget(unitPath: try await store.problem(evidence.problemID).unitPath)
+                }
+            ) { request, _ in
+                let evidence = try await store.evidence(try request.id("evidenceID"))
+                let data = try await store.evidenceData(evidence)
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: evidence.contentType)
+                headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+                headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'")
+                // Pictures and PDFs open in the browser for preview; everything else downloads.
+                let inline =
+                    (evidence.contentType.hasPrefix("image/") || evidence.contentType == "application/pdf")
+                    && (try? request.query.get(String.self, at: "download")) == nil
+                let encoded = evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+                headers.replaceOrAdd(
+                    name: .contentDisposition,
+                    value: "\(inline ? "inline" : "attachment"); filename=\"evidence\"; filename*=UTF-8''\(encoded)")
+                return Response(status: .ok, headers: headers, body: .init(data: data))
+            },
+        ]
+    }
+
+    static func review(
+        stage: ProblemStatus, action: Action, path: String, store: Store,
+        target: @escaping @Sendable (Request) async throws -> AccessTarget,
+        page: @escaping @Sendable (Request, Caller, UUID, ProblemPage.Forms) async throws -> Response,
+        back: @escaping @Sendable (Request, UUID, Notice) -> Response
+    ) -> PageRoute {
+        PageRoute(
+            method: .POST, path: "/problems/:problemID/review/\(path)", action: action,
+            target: { r, _ in try await target(r) }
+        ) {
+            request, caller in
+            let id = try request.id("problemID")
+            let form = FormInput(request)
+            do {
+                let current = try await store.problem(id)
+                guard current.status == stage else { throw StoreError.workflow(.notAwaitingReview(current.status)) }
+                if form["decision"] == "return" {
+                    _ = try await store.returnClosure(problemID: id, reason: form["reason"], by: caller.actor)
+                    return back(request, id, .returned)
+                }
+                _ = try await store.approveClosure(problemID: id, by: caller.actor)
+                return back(request, id, .approved)
+            } catch {
+                var forms = ProblemPage.Forms()
+                forms.reviewReason = form.values["reason"] ?? ""
+                forms.reviewError = APIErrorMiddleware.describe(error).2
+                return try await page(request, caller, id, forms)
+            }
+        }
+    }
+}

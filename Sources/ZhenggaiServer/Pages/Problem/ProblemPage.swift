@@ -1,0 +1,260 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// One problem: its words as fed back, its place in the document, tasks, progress, evidence, the closing
+/// buttons this user may press, and the item's audit trail. Every form on it posts back here; a refused
+/// form re-renders the page with the message next to the field and everything typed kept.
+enum ProblemPage {
+    struct Context: Encodable {
+        var layout: Layout
+        var problem: ProblemView
+        var tasks: [TaskView]
+        var progress: [ProgressView]
+        var evidence: [EvidenceView]
+        var history: [HistoryView]
+        var trail: [TrailView]
+        var can: Permissions
+        var leaders: [Option]
+        var kinds: [Option]
+        var categories: [Option]
+        var forms: Forms
+    }
+
+    struct ProblemView: Encodable {
+        var id: String
+        var number: String
+        var text: String
+        var outline: [String]
+        var sourceTitle: String
+        var sourceID: String
+        var issuer: String
+        var feedbackDate: String
+        var unitName: String
+        var category: String
+        var status: String
+        var statusClass: String
+        var completion: String
+        var recurrences: Int
+        var closureStatement: String?
+        var closedOn: String?
+        var version: Int
+    }
+
+    struct TaskView: Encodable {
+        var id: String
+        var measure: String
+        var kind: String
+        var leader: String
+        var leadUnit: String
+        var supportingUnits: String
+        var assignee: String
+        var deadline: String
+        var daysText: String
+        var light: String
+        var status: String
+        var version: Int
+        var canEdit: Bool
+        var canComplete: Bool
+        var canReport: Bool
+    }
+
+    struct ProgressView: Encodable {
+        var date: String
+        var text: String
+        var author: String
+        var measure: String
+    }
+
+    struct EvidenceView: Encodable {
+        var id: String
+        var fileName: String
+        var size: String
+        var uploadedBy: String
+        var uploadedAt: String
+        var isImage: Bool
+        var isPDF: Bool
+    }
+
+    struct HistoryView: Encodable {
+        var at: String
+        var label: String
+        var actor: String
+        var note: String
+    }
+
+    struct TrailView: Encodable {
+        var seq: Int
+        var at: String
+        var actor: String
+        var action: String
+    }
+
+    struct Permissions: Encodable {
+        var editProblem = false
+        var createTask = false
+        var uploadEvidence = false
+        var requestClosure = false
+        var firstReview = false
+        var secondReview = false
+        var reopen = false
+        var workable = false
+    }
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Forms: Encodable {
+        var task: [String: String] = ["kind": "scheduled"]
+        var taskErrors = FieldErrors()
+        var progressTaskID = ""
+        var progressText = ""
+        var progressDate = ""
+        var progressError: String?
+        var statement = ""
+        var closureError: String?
+        var reviewReason = ""
+        var reviewError: String?
+        var reopenReason = ""
+        var reopenError: String?
+        var editText: String?
+        var editCategory: String?
+        var editErrors = FieldErrors()
+        var evidenceError: String?
+    }
+
+    static let taskLabels = [
+        "整改措施": "measure", "责任单位": "leadUnit", "责任人": "assignee", "配合单位": "supportingUnits",
+        "完成时限": "deadline", "责任领导": "leaderID",
+    ]
+
+    static func render(
+        _ request: Request, _ caller: Caller, store: Store, settings: ServerSettings, id: UUID,
+        forms: Forms = Forms(), status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let detail = try await store.problemDetail(id)
+        let problem = detail.problem
+        let today = store.clock.today()
+        let principal = caller.principal
+        let leaderIDs = Set(detail.tasks.compactMap { $0.leaderID?.uuidString })
+        let target = AccessTarget(unitPath: problem.unitPath, taskLeaderIDs: leaderIDs)
+        func allows(_ action: Action, _ target: AccessTarget = target) -> Bool {
+            AccessPolicy.allows(principal, action, on: target)
+        }
+        let me = caller.user.id
+        let workable = problem.status.isWorkable
+        // The asker never reviews; the first reviewer never gives the second approval. Hide what would be refused.
+        let history = detail.closureHistory
+        let askedByMe = problem.requestedBy == me
+        var can = Permissions()
+        can.workable = workable
+        can.editProblem = allows(.editProblem)
+        can.createTask = allows(.createTask) && workable
+        can.uploadEvidence = allows(.uploadEvidence) && (workable || problem.status == .stageCompleted)
+        can.requestClosure = allows(.requestClosure) && workable
+        can.firstReview = allows(.firstReview) && problem.status == .pendingFirstReview && !askedByMe
+        can.secondReview =
+            allows(.secondReview) && problem.status == .pendingSecondReview && !askedByMe
+            && problem.firstReviewedBy != me
+        can.reopen = allows(.reopen) && (problem.status == .closed || problem.status == .stageCompleted)
+        let users = try await store.users(within: [problem.unitPath])
+        let leaders = users.filter { user in user.grants.contains { $0.role == .leader || $0.role == .secretary } }
+        let categories = try await store.categories()
+        let categoryName = categories.first { $0.code == problem.categoryCode }?.name ?? ""
+        let trail = try await store.problemTrail(id)
+        let formatter = DateFormatter()
+        formatter.timeZone = LocalDate.timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        var forms = forms
+        if forms.editText == nil { forms.editText = problem.text }
+        if forms.editCategory == nil { forms.editCategory = problem.categoryCode }
+        let context = Context(
+            layout: Layout(
+                title: "问题 \(problem.number)", caller: caller, section: "/ledger", notice: Pages.notice(request)),
+            problem: ProblemView(
+                id: problem.id.uuidString, number: problem.number, text: problem.text, outline: problem.outlinePath,
+                sourceTitle: detail.source.title, sourceID: detail.source.id.uuidString, issuer: detail.source.issuer,
+                feedbackDate: detail.source.feedbackDate.chinese, unitName: problem.unitName,
+                category: "\(problem.categoryCode) \(categoryName)", status: problem.statusLabel,
+                statusClass: problem.status.rawValue, completion: problem.completion.label(for: detail.source.kind),
+                recurrences: problem.recurrences, closureStatement: problem.closureStatement,
+                closedOn: problem.closedOn?.chinese, version: problem.version),
+            tasks: detail.tasks.map { task in
+                let taskTarget = AccessTarget(
+                    unitPath: problem.unitPath, taskLeaderIDs: Set([task.leaderID?.uuidString].compactMap { $0 }))
+                let light = DeadlineLight.of(
+                    deadline: task.deadline, today: today, done: task.status == .completed,
+                    thresholds: settings.deadlineThresholds)
+                return TaskView(
+                    id: task.id.uuidString, measure: task.measure, kind: task.kind.label,
+                    leader: task.leaderName ?? "—",
+                    leadUnit: task.leadUnit, supportingUnits: task.supportingUnits, assignee: task.assignee,
+                    deadline: task.deadline?.chinese ?? "长期坚持",
+                    daysText: task.status == .completed || task.deadline == nil
+                        ? "" : Text.daysLeft(today.days(until: task.deadline!)),
+                    light: light == .none ? "plain" : light.rawValue, status: task.statusLabel, version: task.version,
+                    canEdit: workable && allows(.editTask, taskTarget),
+                    canComplete: workable && task.kind != .ongoing && task.status != .completed
+                        && allows(.editTask, taskTarget),
+                    canReport: (workable || problem.status == .stageCompleted) && allows(.addProgress, taskTarget))
+            },
+            progress: detail.progress.reversed().map { entry in
+                ProgressView(
+                    date: entry.date.chinese, text: entry.text, author: entry.authorName,
+                    measure: Text.excerpt(detail.tasks.first { $0.id == entry.taskID }?.measure ?? "", 30))
+            },
+            evidence: detail.evidence.map {
+                EvidenceView(
+                    id: $0.id.uuidString, fileName: $0.fileName, size: sizeText($0.size), uploadedBy: $0.uploadedBy,
+                    uploadedAt: formatter.string(from: $0.uploadedAt), isImage: $0.contentType.hasPrefix("image/"),
+                    isPDF: $0.contentType == "application/pdf")
+            },
+            history: history.map {
+                HistoryView(at: formatter.string(from: $0.at), label: $0.label, actor: $0.actorName, note: $0.note)
+            },
+            trail: trail.reversed().map {
+                TrailView(seq: $0.seq, at: auditTime($0.at), actor: $0.actorName, action: actionLabel($0.action))
+            },
+            can: can,
+            leaders: leaders.map {
+                Option(
+                    value: $0.id.uuidString, label: $0.displayName, selected: forms.task["leaderID"] == $0.id.uuidString
+                )
+            },
+            kinds: RectificationKind.allCases.map {
+                Option(value: $0.rawValue, label: $0.label, selected: (forms.task["kind"] ?? "") == $0.rawValue)
+            },
+            categories: categories.map {
+                Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == forms.editCategory)
+            },
+            forms: forms)
+        return try await Pages.render(request, "problem", context, status: status)
+    }
+
+    static func sizeText(_ bytes: Int) -> String {
+        bytes < 1024
+            ? "\(bytes) B"
+            : bytes < 1_048_576 ? "\(bytes / 1024) KB" : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
+    static func auditTime(_ iso: String) -> String {
+        guard let date = try? Date(iso, strategy: .iso8601) else { return iso }
+        let formatter = DateFormatter()
+        formatter.timeZone = LocalDate.timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    static func actionLabel(_ action: String) -> String {
+        [
+            "problem.create": "录入问题", "problem.update": "修改问题", "task.create": "制定整改任务",
+            "task.update": "修改整改任务", "task.complete": "任务标记完成", "progress.add": "报送整改进展",
+            "evidence.add": "上传佐证材料", "closure.request": "申请销号", "closure.approveFirst": "单位审核通过",
+            "closure.approveSecond": "巡察办审核通过", "closure.return": "退回补正", "closure.reopen": "重新打开",
+        ][action] ?? action
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+
+/// Editing a task. The form carries the version it was read at, so when two people save the same task the
+/// second sees a conflict message and keeps what they typed, instead of silently overwriting the first.
+enum TaskEditPage {
+    struct Context: Encodable {
+        var layout: Layout
+        var taskID: String
+        var problemID: String
+        var problemNumber: String
+        var problemText: String
+        var values: [String: String]
+        var errors: FieldErrors
+        var leaders: [LedgerPage.Option]
+        var kinds: [LedgerPage.Option]
+    }
+
+    static func routes(store: Store) -> [PageRoute] {
+        @Sendable func target(_ request: Request) async throws -> AccessTarget {
+            let context = try await store.taskContext(try request.id("taskID"))
+            return AccessTarget(
+                unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 })
+            )
+        }
+        @Sendable func render(_ request: Request, _ caller: Caller, values: [String: String], errors: FieldErrors)
+            async throws
+            -> Response
+        {
+            let taskID = try request.id("taskID")
+            let problem = try await store.taskContext(taskID).problem
+            let users = try await store.users(within: [problem.unitPath])
+            let context = Context(
+                layout: Layout(title: "修改整改任务", caller: caller, section: "/ledger"), taskID: taskID.uuidString,
+                problemID: problem.id.uuidString, problemNumber: problem.number, problemText: problem.text,
+                values: values, errors: errors,
+                leaders: users.filter { $0.grants.contains { $0.role == .leader || $0.role == .secretary } }.map {
+                    LedgerPage.Option(
+                        value: $0.id.uuidString, label: $0.displayName, selected: values["leaderID"] == $0.id.uuidString
+                    )
+                },
+                kinds: RectificationKind.allCases.map {
+                    LedgerPage.Option(value: $0.rawValue, label: $0.label, selected: values["kind"] == $0.rawValue)
+                })
+            return try await Pages.render(
+                request, "task-edit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        }
+        return [
+            PageRoute(
+                method: .GET, path: "/tasks/:taskID/edit", action: .editTask, target: { r, _ in try await target(r) }
+            ) {
+                request, caller in
+                let task = try await store.task(try request.id("taskID"))
+                return try await render(
+                    request, caller,
+                    values: [
+                        "measure": task.measure, "kind": task.kind.rawValue,
+                        "leaderID": task.leaderID?.uuidString ?? "",
+                        "leadUnit": task.leadUnit, "supportingUnits": task.supportingUnits, "assignee": task.assignee,
+                        "deadline": task.deadline?.iso ?? "", "version": String(task.version),
+                    ], errors: FieldErrors())
+            },
+            PageRoute(
+                method: .POST, path: "/tasks/:taskID/edit", action: .editTask, target: { r, _ in try await target(r) }
+            ) {
+                request, caller in
+                let taskID = try request.id("taskID")
+                let form = FormInput(request)
+                var errors = FieldErrors()
+                var deadline: LocalDate?
+                if let raw = form.optional("deadline") {
+                    deadline = LocalDate(iso: raw)
+                    if deadline == nil { errors.add("deadline", "「完成时限」日期无效，请按 年-月-日 填写。") }
+                }
+                if errors.isEmpty {
+                    do {
+                        let task = try await store.updateTask(
+                            taskID, version: Int(form["version"]) ?? 0,
+                            TaskFields(
+                                measure: form["measure"], kind: RectificationKind(rawValue: form["kind"]) ?? .scheduled,
+                                leaderID: form.uuid("leaderID"), leadUnit: form["leadUnit"],
+                                supportingUnits: form["supportingUnits"], assignee: form["assignee"], deadline: deadline
+                            ),
+                            by: caller.actor)
+                        return Pages.redirect(request, to: "/problems/\(task.problemID.uuidString)", notice: .saved)
+                    } catch { errors.add(error, labels: ProblemPage.taskLabels) }
+                }
+                return try await render(request, caller, values: form.values, errors: errors)
+            },
+        ]
+    }
+}
