@@ -26,7 +26,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
-        .target(name: "ZhenggaiText", exclude: ["Document", "Similarity"], swiftSettings: strict),
+        .target(name: "ZhenggaiText", swiftSettings: strict),
         .target(name: "ZhenggaiCore", dependencies: ["ZhenggaiText"], swiftSettings: strict),
         .target(
             name: "ZhenggaiOffice",
@@ -64,7 +64,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ZhenggaiTextTests", dependencies: ["ZhenggaiText"], exclude: ["Document", "Similarity"]),
+        .testTarget(name: "ZhenggaiTextTests", dependencies: ["ZhenggaiText"], exclude: ["Document/Fixtures"]),
         .testTarget(name: "ZhenggaiCoreTests", dependencies: ["ZhenggaiCore"]),
         // Opens a fresh store on a temporary SQLite file, or on PostgreSQL when ZHENGGAI_TEST_DATABASE_URL is set.
         .target(name: "ZhenggaiTestSupport", dependencies: ["ZhenggaiStore"], path: "Tests/ZhenggaiTestSupport"),

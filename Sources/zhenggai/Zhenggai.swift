@@ -10,7 +10,10 @@ struct Zhenggai: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhenggai",
         abstract: "政改：巡察整改闭环管理",
-        subcommands: [Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self]
+        subcommands: [
+            Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self,
+            BenchCommand.self,
+        ]
     )
 }
 
@@ -169,5 +172,25 @@ struct DemoCommand: AsyncParsableCommand {
             )
         }
         print("启动：zhenggai serve --data \(options.data)")
+    }
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "基准测试（请用 release 构建：swift build -c release）", subcommands: [Ledger.self])
+
+    struct Ledger: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "生成大量问题并测量台账页面的服务端耗时")
+        @Option(help: "问题数") var problems = 100_000
+        @Option(help: "每个页面测量的轮数") var rounds = 20
+        @OptionGroup var options: DataOption
+
+        func run() async throws {
+            let result = try await Zhenggai.run {
+                try await LedgerBenchmark.run(
+                    dataDirectory: options.data, problems: problems, rounds: rounds, logger: commandLogger())
+            }
+            print(result.description)
+        }
     }
 }

@@ -42,7 +42,7 @@ extension Store {
             model.feedbackDate = new.feedbackDate.iso
             model.reportDue = new.feedbackDate.adding(months: months).iso
             model.numberPrefix = number.sourcePrefix
-            model.createdBy = actor.id ?? UUID()
+            model.createdBy = actor.id
             model.createdAt = tx.now
             model.version = 1
             try await model.create(on: tx.db)
@@ -80,48 +80,77 @@ extension Store {
     // MARK: Problems
 
     public func createProblem(_ new: NewProblem, by actor: AuditActor) async throws -> Problem {
-        let text = new.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw StoreError.invalid(field: "问题描述", message: "不能为空。") }
-        guard text.count <= 5_000 else { throw StoreError.invalid(field: "问题描述", message: "不能超过 5000 字。") }
-        let outline = (new.outlinePath ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard outline.count <= 8, outline.allSatisfy({ $0.count <= 200 }) else {
-            throw StoreError.invalid(field: "所在章节", message: "层级不超过 8 级，每级不超过 200 字。")
+        let checked = try Self.validate(new)
+        return try await write(actor) { tx in try await self.insert(checked, tx: tx) }
+    }
+
+    /// Problems with their tasks, in one transaction: all are stored or none (imports, benchmarks).
+    public func createProblems(_ items: [(problem: NewProblem, tasks: [TaskFields])], by actor: AuditActor)
+        async throws -> [Problem]
+    {
+        let checked = try items.map { item in
+            for task in item.tasks { try Self.validate(task) }
+            return (try Self.validate(item.problem), item.tasks)
         }
         return try await write(actor) { tx in
-            guard let source = try await SourceModel.find(new.sourceID, on: tx.db) else {
-                throw StoreError.notFound(what: "来源")
+            var created: [Problem] = []
+            created.reserveCapacity(checked.count)
+            for (problem, tasks) in checked {
+                let stored = try await self.insert(problem, tx: tx)
+                for task in tasks { _ = try await self.insertTask(problemID: stored.id, task, tx: tx) }
+                created.append(stored)
             }
-            guard try await CategoryModel.find(new.categoryCode, on: tx.db) != nil else {
-                throw StoreError.invalid(field: "问题类别", message: "「\(new.categoryCode)」不在问题类别表中。")
-            }
-            let unitID = new.unitID ?? source.unitID
-            guard let unit = try await UnitModel.find(unitID, on: tx.db) else { throw StoreError.notFound(what: "单位") }
-            guard unit.path.hasPrefix(source.unitPath) else {
-                throw StoreError.invalid(field: "所属单位", message: "问题所属单位须为来源所针对的单位或其下属单位。")
-            }
-            let sequence = try await Self.next(counter: "problem:\(source.id!.uuidString)", on: tx.db)
-            let model = ProblemModel()
-            model.id = UUID()
-            model.number = "\(source.numberPrefix)-\(ProblemNumber.pad(sequence, 3))"
-            model.sourceID = source.id!
-            model.unitID = unitID
-            model.unitPath = unit.path
-            model.sequence = sequence
-            model.text = text
-            model.outlinePath = try WriteTransaction.snapshot(outline)
-            model.categoryCode = new.categoryCode
-            model.status = ProblemStatus.open.rawValue
-            model.recurrences = 0
-            model.version = 1
-            model.createdAt = tx.now
-            model.updatedAt = tx.now
-            try await model.create(on: tx.db)
-            let problem = Self.problem(model, unitName: unit.name)
-            try await tx.record(
-                "problem.create", entity: "problem", id: model.id!.uuidString, unitPath: unit.path, before: nil,
-                after: problem)
-            return problem
+            return created
         }
+    }
+
+    static func validate(_ new: NewProblem) throws(StoreError) -> NewProblem {
+        var checked = new
+        checked.text = new.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !checked.text.isEmpty else { throw .invalid(field: "问题描述", message: "不能为空。") }
+        guard checked.text.count <= 5_000 else { throw .invalid(field: "问题描述", message: "不能超过 5000 字。") }
+        let outline = (new.outlinePath ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard outline.count <= 8, outline.allSatisfy({ $0.count <= 200 }) else {
+            throw .invalid(field: "所在章节", message: "层级不超过 8 级，每级不超过 200 字。")
+        }
+        checked.outlinePath = outline
+        return checked
+    }
+
+    func insert(_ new: NewProblem, tx: WriteTransaction) async throws -> Problem {
+        guard let source = try await SourceModel.find(new.sourceID, on: tx.db) else {
+            throw StoreError.notFound(what: "来源")
+        }
+        guard try await CategoryModel.find(new.categoryCode, on: tx.db) != nil else {
+            throw StoreError.invalid(field: "问题类别", message: "「\(new.categoryCode)」不在问题类别表中。")
+        }
+        let unitID = new.unitID ?? source.unitID
+        guard let unit = try await UnitModel.find(unitID, on: tx.db) else { throw StoreError.notFound(what: "单位") }
+        guard unit.path.hasPrefix(source.unitPath) else {
+            throw StoreError.invalid(field: "所属单位", message: "问题所属单位须为来源所针对的单位或其下属单位。")
+        }
+        let sequence = try await Self.next(counter: "problem:\(source.id!.uuidString)", on: tx.db)
+        let model = ProblemModel()
+        model.id = UUID()
+        model.number = "\(source.numberPrefix)-\(ProblemNumber.pad(sequence, 3))"
+        model.sourceID = source.id!
+        model.unitID = unitID
+        model.unitPath = unit.path
+        model.sequence = sequence
+        model.text = new.text
+        model.outlinePath = try WriteTransaction.snapshot(new.outlinePath ?? [])
+        model.categoryCode = new.categoryCode
+        model.status = ProblemStatus.open.rawValue
+        model.recurrences = 0
+        model.version = 1
+        model.createdAt = tx.now
+        model.updatedAt = tx.now
+        try await model.create(on: tx.db)
+        let problem = Self.problem(model, unitName: unit.name)
+        try await tx.record(
+            "problem.create", entity: "problem", id: model.id!.uuidString, unitPath: unit.path, before: nil,
+            after: problem)
+        return problem
     }
 
     public struct ProblemChanges: Codable, Sendable {

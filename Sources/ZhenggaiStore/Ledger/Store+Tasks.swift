@@ -32,26 +32,28 @@ extension Store {
         -> RectificationTask
     {
         try Self.validate(fields)
-        return try await write(actor) { tx in
-            let problem = try await Self.problemModel(problemID, on: tx.db)
-            let status = ProblemStatus(rawValue: problem.status) ?? .open
-            guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-            try await self.checkLeader(fields.leaderID, on: tx.db)
-            let model = TaskModel()
-            model.id = UUID()
-            model.problemID = problemID
-            Self.apply(fields, to: model)
-            model.status = TaskStatus.inProgress.rawValue
-            model.version = 1
-            model.createdAt = tx.now
-            model.updatedAt = tx.now
-            try await model.create(on: tx.db)
-            let task = try await self.task(model, on: tx.db)
-            try await tx.record(
-                "task.create", entity: "task", id: model.id!.uuidString, unitPath: problem.unitPath, before: nil,
-                after: task)
-            return task
-        }
+        return try await write(actor) { tx in try await self.insertTask(problemID: problemID, fields, tx: tx) }
+    }
+
+    func insertTask(problemID: UUID, _ fields: TaskFields, tx: WriteTransaction) async throws -> RectificationTask {
+        let problem = try await Self.problemModel(problemID, on: tx.db)
+        let status = ProblemStatus(rawValue: problem.status) ?? .open
+        guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+        try await checkLeader(fields.leaderID, on: tx.db)
+        let model = TaskModel()
+        model.id = UUID()
+        model.problemID = problemID
+        Self.apply(fields, to: model)
+        model.status = TaskStatus.inProgress.rawValue
+        model.version = 1
+        model.createdAt = tx.now
+        model.updatedAt = tx.now
+        try await model.create(on: tx.db)
+        let task = try await self.task(model, on: tx.db)
+        try await tx.record(
+            "task.create", entity: "task", id: model.id!.uuidString, unitPath: problem.unitPath, before: nil,
+            after: task)
+        return task
     }
 
     /// Saves a task only if nobody saved it since `version` was read: the second of two people editing

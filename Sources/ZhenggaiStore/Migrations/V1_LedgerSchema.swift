@@ -88,7 +88,7 @@ struct V1_LedgerSchema: AsyncMigration {
             .field("feedback_date", .string, .required)
             .field("report_due", .string, .required)
             .field("number_prefix", .string, .required)
-            .field("created_by", .uuid, .required, .references("users", "id"))
+            .field("created_by", .uuid, .references("users", "id"))
             .field("created_at", .datetime, .required)
             .field("version", .int, .required)
             .unique(on: "number_prefix")

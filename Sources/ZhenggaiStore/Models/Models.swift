@@ -86,7 +86,7 @@ final class SourceModel: Model, @unchecked Sendable {
     @Field(key: "feedback_date") var feedbackDate: String
     @Field(key: "report_due") var reportDue: String
     @Field(key: "number_prefix") var numberPrefix: String
-    @Field(key: "created_by") var createdBy: UUID
+    @OptionalField(key: "created_by") var createdBy: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "version") var version: Int
     init() {}

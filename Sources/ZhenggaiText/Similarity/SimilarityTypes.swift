@@ -1,0 +1,155 @@
+public import Foundation
+
+/// A problem as the similarity index sees it.
+public struct SimilarityProblem: Sendable, Hashable {
+    /// The problem's stable id (the database key).
+    public var id: String
+    /// The unit the problem was found in.
+    public var unit: String
+    /// When it was found (feedback date); `nil` when unknown, then period filters never match it.
+    public var date: Date?
+    /// The problem as written.
+    public var text: String
+
+    public init(id: String, unit: String, date: Date?, text: String) {
+        self.id = id
+        self.unit = unit
+        self.date = date
+        self.text = text
+    }
+}
+
+/// How close a match sits to the query's unit in the unit tree. Results are ordered by tier first.
+public enum SimilarityTier: Int, Sendable, Comparable, Codable {
+    /// The query's own unit: a match here may be a recurrence (屡改屡犯).
+    case sameUnit = 0
+    /// Another unit under the same parent (the parent itself included).
+    case parentSubtree = 1
+    /// Anywhere else in the index.
+    case elsewhere = 2
+
+    public static func < (lhs: SimilarityTier, rhs: SimilarityTier) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where a query comes from and what it may see. The caller knows the unit tree; the index does not.
+public struct SimilarityScope: Sendable {
+    /// The query's unit; `nil` puts every match in `.elsewhere` unless `isInParentSubtree` says otherwise.
+    public var unit: String?
+    /// Whether a unit lies in the subtree of the query unit's parent.
+    public var isInParentSubtree: @Sendable (String) -> Bool
+    /// Only problems dated inside this period are returned (undated ones never); `nil` for all.
+    public var period: ClosedRange<Date>?
+
+    public init(
+        unit: String?,
+        isInParentSubtree: @escaping @Sendable (String) -> Bool = { _ in false },
+        period: ClosedRange<Date>? = nil
+    ) {
+        self.unit = unit
+        self.isInParentSubtree = isInParentSubtree
+        self.period = period
+    }
+
+    /// - Parameter parentSubtree: ids of every unit under the query unit's parent (the parent included).
+    public init(unit: String?, parentSubtree: Set<String>, period: ClosedRange<Date>? = nil) {
+        self.init(unit: unit, isInParentSubtree: { parentSubtree.contains($0) }, period: period)
+    }
+
+    /// No unit, no period: plain similarity over the whole index.
+    public static let everywhere = SimilarityScope(unit: nil)
+}
+
+/// One earlier problem found similar to the query.
+public struct SimilarityMatch: Sendable, Hashable, Codable {
+    public var id: String
+    public var unit: String
+    public var date: Date?
+    /// Weighted cosine of the two shingle sets, 0...1 (see docs/similarity.md).
+    public var score: Double
+    public var tier: SimilarityTier
+    /// The change sequence at which the matched problem entered the index.
+    public var sequence: UInt64
+    /// How many distinct weighted shingles the two texts share.
+    public var sharedShingles: Int
+}
+
+/// A change to apply, numbered by the database's change sequence; catching up with other servers'
+/// writes means applying every change after `SimilarityIndex.watermark`, in order.
+public enum SimilarityChange: Sendable, Hashable {
+    /// Add a problem, or replace the one with the same id.
+    case upsert(SimilarityProblem, sequence: UInt64)
+    /// Remove a problem; unknown ids are ignored (the change still advances the watermark).
+    case delete(id: String, sequence: UInt64)
+
+    public var sequence: UInt64 {
+        switch self {
+        case .upsert(_, let sequence), .delete(_, let sequence): sequence
+        }
+    }
+}
+
+/// The lowest score reported for a match in each tier.
+public struct MinimumScores: Sendable, Hashable {
+    public var sameUnit: Double
+    public var parentSubtree: Double
+    public var elsewhere: Double
+
+    public init(sameUnit: Double = 0.2, parentSubtree: Double = 0.5, elsewhere: Double = 0.6) {
+        self.sameUnit = sameUnit
+        self.parentSubtree = parentSubtree
+        self.elsewhere = elsewhere
+    }
+
+    /// One threshold everywhere.
+    public init(all value: Double) {
+        self.init(sameUnit: value, parentSubtree: value, elsewhere: value)
+    }
+
+    public subscript(tier: SimilarityTier) -> Double {
+        switch tier {
+        case .sameUnit: sameUnit
+        case .parentSubtree: parentSubtree
+        case .elsewhere: elsewhere
+        }
+    }
+
+    var lowest: Double { min(sameUnit, parentSubtree, elsewhere) }
+}
+
+/// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured.
+public struct SimilarityConfiguration: Sendable {
+    /// Characters per shingle.
+    public var shingleLength: Int
+    /// The lowest score reported, by tier. A similar problem in the same unit is far more likely to be
+    /// the same problem again (屡改屡犯) than one elsewhere, so the bar rises with distance in the tree.
+    public var minimumScore: MinimumScores
+    /// Matches scoring below this fraction of the query's best match are not reported.
+    public var relativeScore: Double
+    /// How many postings (problem numbers under the query's rarest shingles) a query may visit:
+    /// the bound that keeps a query's time flat as the index grows.
+    public var postingsBudget: Int
+    /// How many of the best candidates by rare shingles are scored in full.
+    public var candidatesScored: Int
+    /// Names of places and units, treated like `XX`.
+    public var placeNames: PlaceNames
+    /// Whether the index keeps each problem's text (needed for `explain(_:matching:)` by id).
+    public var keepsText: Bool
+
+    public init(
+        shingleLength: Int = 2,
+        minimumScore: MinimumScores = MinimumScores(),
+        relativeScore: Double = 0.5,
+        postingsBudget: Int = 500,
+        candidatesScored: Int = 8,
+        placeNames: PlaceNames = PlaceNames([]),
+        keepsText: Bool = true
+    ) {
+        self.shingleLength = max(1, min(shingleLength, 8))
+        self.minimumScore = minimumScore
+        self.relativeScore = relativeScore
+        self.postingsBudget = max(64, postingsBudget)
+        self.candidatesScored = max(1, candidatesScored)
+        self.placeNames = placeNames
+        self.keepsText = keepsText
+    }
+}

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Train the problem-category model (DOMAIN.md §4, A1 … D4) and write it as Swift source.
+
+Multinomial naive Bayes over character 1-3 grams of ideograph runs, the same features as
+Sources/ZhenggaiText/Document/CategoryClassifier.swift. Standard library only; deterministic.
+
+    python3 training/category/train.py            # evaluate on the held-out split, then write the model
+    python3 training/category/train.py --check    # evaluate only
+
+Data: training/category/problems.tsv (written for this project) and, when ../shared/seeds exists, the
+seed problems labelled in eval/seed-*.expected.json (their text is read from the seeds, never copied).
+Every fifth example of each category (in file order) is held out for evaluation and never trained on
+during evaluation; the shipped model is then trained on all examples.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+OUTPUT = os.path.join(ROOT, "Sources", "ZhenggaiText", "Document", "CategoryModelData.swift")
+PREFIX = 100  # DocumentAnalysis.classifiedPrefix: only the start of a problem is classified
+ALPHA = 0.1
+MIN_COUNT = 2  # n-grams seen once are dropped: they rarely recur and double the model's size
+HEADLINE_WEIGHT = 4  # n-grams of the first clause count this many times: it names the shortcoming
+TEMPERATURES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128]
+
+
+def is_ideograph(ch):
+    v = ord(ch)
+    return (0x4E00 <= v <= 0x9FFF or 0x3400 <= v <= 0x4DBF or 0x20000 <= v <= 0x2FFFF
+            or 0xF900 <= v <= 0xFAFF)
+
+
+def headline_end(text):
+    """End of the first clause: the first 。，,； after the first character, else the whole text."""
+    for index, ch in enumerate(text):
+        if index > 0 and ch in "。，,；":
+            return index
+    return len(text)
+
+
+def features(text):
+    """1-3 grams inside runs of ideographs, as strings (the Swift side packs them into integers).
+    An n-gram ending inside the first clause is repeated HEADLINE_WEIGHT times."""
+    text = text[:PREFIX]
+    cut = headline_end(text)
+    grams = []
+    p1 = p2 = None
+    for index, ch in enumerate(text):
+        if not is_ideograph(ch):
+            p1 = p2 = None
+            continue
+        weight = HEADLINE_WEIGHT if index < cut else 1
+        grams.extend([ch] * weight)
+        if p1 is not None:
+            grams.extend([p1 + ch] * weight)
+            if p2 is not None:
+                grams.extend([p2 + p1 + ch] * weight)
+        p2, p1 = p1, ch
+    return grams
+
+
+def read_written():
+    examples = []
+    with open(os.path.join(HERE, "problems.tsv"), encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            category, _, text = line.partition("\t")
+            if len(category) != 2 or not text:
+                sys.exit(f"problems.tsv:{number}: expected 'CATEGORY<TAB>TEXT'")
+            examples.append((category, text))
+    return examples
+
+
+def read_seeds():
+    """Seed problems by document: the label comes from eval/, the text from the seed file after the
+    prefix (whitespace removed, as the prefixes are compared)."""
+    documents = {}
+    eval_dir = os.path.join(ROOT, "eval")
+    for name in sorted(os.listdir(eval_dir)):
+        if not (name.startswith("seed-") and name.endswith(".expected.json")):
+            continue
+        with open(os.path.join(eval_dir, name), encoding="utf-8") as handle:
+            expected = json.load(handle)
+        path = os.path.normpath(os.path.join(eval_dir, expected["document"]))
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            raw = handle.read()
+        squeezed = "".join(raw.split())
+        examples = documents.setdefault(name, [])
+        for problem in expected["problems"]:
+            prefix = "".join(problem["prefix"].split())
+            at = squeezed.find(prefix)
+            if at >= 0:
+                examples.append((problem["category"], squeezed[at:at + PREFIX]))
+    return documents
+
+
+def split(examples):
+    seen = {}
+    train, held = [], []
+    for category, text in examples:
+        seen[category] = seen.get(category, 0) + 1
+        (held if seen[category] % 5 == 0 else train).append((category, text))
+    return train, held
+
+
+class Model:
+    def __init__(self, examples):
+        self.classes = sorted({c for c, _ in examples})
+        index = {c: i for i, c in enumerate(self.classes)}
+        docs = [0] * len(self.classes)
+        totals = [0] * len(self.classes)
+        counts = {}
+        for category, text in examples:
+            ci = index[category]
+            docs[ci] += 1
+            for gram in features(text):
+                row = counts.setdefault(gram, [0] * len(self.classes))
+                row[ci] += 1
+                totals[ci] += 1
+        counts = {gram: row for gram, row in counts.items() if sum(row) >= MIN_COUNT}
+        vocabulary = len(counts)
+        n = len(examples)
+        self.log_priors = [math.log(d / n) for d in docs]
+        self.log_defaults = [math.log(ALPHA / (t + ALPHA * vocabulary)) for t in totals]
+        # Only non-zero counts are stored: delta = log P(gram|class) - log P(unseen gram|class).
+        self.table = {}
+        for gram, row in counts.items():
+            self.table[gram] = [(ci, math.log((k + ALPHA) / ALPHA)) for ci, k in enumerate(row) if k]
+        self.temperature = 1.0
+        self.examples = len(examples)
+
+    def scores(self, text):
+        sums = [0.0] * len(self.classes)
+        known = 0
+        for gram in features(text):
+            postings = self.table.get(gram)
+            if postings is None:
+                continue
+            known += 1
+            for ci, delta in postings:
+                sums[ci] += delta
+        return [p + known * d + s for p, d, s in zip(self.log_priors, self.log_defaults, sums)]
+
+    def predict(self, text):
+        scores = self.scores(text)
+        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        top = scores[best] / self.temperature
+        total = sum(math.exp(s / self.temperature - top) for s in scores)
+        return self.classes[best], 1 / total
+
+
+def evaluate(model, held):
+    correct = letter = 0
+    log_loss = {t: 0.0 for t in TEMPERATURES}
+    confusion = []
+    for category, text in held:
+        predicted, _ = model.predict(text)
+        correct += predicted == category
+        letter += predicted[0] == category[0]
+        if predicted != category:
+            confusion.append(f"  {category} → {predicted}: {text[:30]}")
+        scores = model.scores(text)
+        if category in model.classes:
+            ci = model.classes.index(category)
+            for t in TEMPERATURES:
+                top = max(scores) / t
+                norm = top + math.log(sum(math.exp(s / t - top) for s in scores))
+                log_loss[t] += norm - scores[ci] / t
+    best_t = min(TEMPERATURES, key=lambda t: (log_loss[t], t))
+    return correct, letter, best_t, confusion
+
+
+def write_swift(model):
+    lines = []
+    for gram in sorted(model.table):
+        postings = ",".join(f"{ci}:{delta:.3f}" for ci, delta in model.table[gram])
+        lines.append(f"{gram}\t{postings}")
+    body = "\n".join("    " + line for line in lines)
+    def wrapped(items):
+        # One element per line keeps the file within the formatter's 120 columns.
+        return "[\n" + "".join(f"        {item},\n" for item in items) + "    ]"
+
+    priors = wrapped(f"{p:.5f}" for p in model.log_priors)
+    defaults = wrapped(f"{d:.5f}" for d in model.log_defaults)
+    classes = wrapped(f'"{c}"' for c in model.classes)
+    source = f"""// swift-format-ignore-file
+// Generated data (the formatter would reflow the table and corrupt it).
+// Generated by training/category/train.py from training/category/problems.tsv and the labelled seed
+// problems. Do not edit. {len(model.table)} n-grams, {len(model.classes)} categories, alpha {ALPHA}, minimum count {MIN_COUNT},
+// first-clause weight {HEADLINE_WEIGHT}, {model.examples} training examples.
+enum CategoryModelData {{
+    static let classes = {classes}
+    static let logPriors: [Double] = {priors}
+    static let logDefaults: [Double] = {defaults}
+    static let temperature = {model.temperature:.1f}
+    static let headlineWeight = {HEADLINE_WEIGHT}
+    /// One n-gram per line: the n-gram, a tab, then class:delta pairs (natural logs).
+    static let table = \"\"\"
+{body}
+    \"\"\"
+}}
+"""
+    with open(OUTPUT, "w", encoding="utf-8") as handle:
+        handle.write(source)
+    return os.path.getsize(OUTPUT)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="evaluate only, do not write the model")
+    parser.add_argument("--without-seeds", action="store_true", help="train on the written examples only")
+    parser.add_argument("--verbose", action="store_true", help="list held-out mistakes")
+    args = parser.parse_args()
+
+    examples = read_written()
+    by_document = {} if args.without_seeds else read_seeds()
+    seeds = [example for name in sorted(by_document) for example in by_document[name]]
+    if not args.without_seeds and not seeds:
+        print("note: ../shared/seeds is absent; training on the written examples only")
+    train, held = split(examples)
+    model = Model(train + seeds)
+    correct, letter, temperature, confusion = evaluate(model, held)
+    print(f"training examples: {len(train)} written + {len(seeds)} seed; held out: {len(held)} written")
+    print(f"held-out accuracy: {correct}/{len(held)} = {correct / len(held):.1%} "
+          f"(letter A-D: {letter / len(held):.1%}); temperature {temperature}")
+    if args.verbose:
+        print("\n".join(confusion))
+    if len(by_document) > 1:
+        # Each seed document scored by a model that never saw it: the honest estimate for real reports.
+        right = total = 0
+        for name in sorted(by_document):
+            others = [e for other in sorted(by_document) if other != name for e in by_document[other]]
+            held_model = Model(examples + others)
+            right += sum(held_model.predict(text)[0] == category for category, text in by_document[name])
+            total += len(by_document[name])
+        print(f"leave-one-seed-document-out accuracy (text only, no group headings): "
+              f"{right}/{total} = {right / total:.1%}")
+    if args.check:
+        return
+    final = Model(examples + seeds)
+    final.temperature = temperature
+    size = write_swift(final)
+    print(f"wrote {os.path.relpath(OUTPUT, ROOT)} ({size} bytes, {len(final.table)} n-grams)")
+
+
+if __name__ == "__main__":
+    main()
