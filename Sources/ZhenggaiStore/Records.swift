@@ -173,6 +173,9 @@ public struct Problem: Codable, Sendable, Equatable {
     /// the buttons the workflow would refuse.
     public var requestedBy: UUID?
     public var firstReviewedBy: UUID?
+    /// Set on a closed problem when a later one was confirmed as its recurrence (屡改屡犯).
+    public var relapsedBy: UUID?
+    public var createdAt: Date
     public var version: Int
 }
 

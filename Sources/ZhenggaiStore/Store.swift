@@ -84,7 +84,9 @@ public final class Store: Sendable {
         databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
         switch configuration.backend {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            // One connection serves every writer in turn: under a burst on a busy machine a writer may queue for
+            // a while, which beats failing after the default 10 seconds.
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(120), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             do {
                 databases.use(
@@ -107,8 +109,9 @@ public final class Store: Sendable {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
         }
-        var migrations = Migrations()
+        let migrations = Migrations()
         migrations.add(V1_LedgerSchema())
+        migrations.add(V2_SimilarityDecisions())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -4,6 +4,7 @@ import Logging
 import ZhenggaiCore
 import ZhenggaiServer
 import ZhenggaiStore
+import ZhenggaiText
 
 @main
 struct Zhenggai: AsyncParsableCommand {
@@ -12,7 +13,8 @@ struct Zhenggai: AsyncParsableCommand {
         abstract: "政改：巡察整改闭环管理",
         subcommands: [
             Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
+            ExportCommand.self, ImportCommand.self, ReportCommand.self,
         ]
     )
 }
@@ -35,6 +37,7 @@ func runReportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as any CustomStringConvertible
         where error is StoreError || error is CommandError
         || error is PasswordError || error is Demo.DemoError || error is StoreOpenError
+        || error is DocumentReading.ReadError
     {
         FileHandle.standardError.write(Data("错误：\(error.description)\n".utf8))
         throw ExitCode.failure
@@ -177,7 +180,30 @@ struct DemoCommand: AsyncParsableCommand {
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "基准测试（请用 release 构建：swift build -c release）", subcommands: [Ledger.self])
+        commandName: "bench", abstract: "基准测试（请用 release 构建：swift build -c release）",
+        subcommands: [Ledger.self, Similar.self])
+
+    struct Similar: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "相似问题检索基准：读 JSONL 语料（id、unit、year、text，可选 cluster），报告建索引耗时、内存、查询延迟和准确率")
+        @Option(help: "语料文件（每行一个 JSON 对象）") var corpus: String
+        @Option(help: "查询数（每个查询是一条已存问题，只与它之前的问题比对）") var queries = 1_000
+        @Option(help: "每个查询报告的匹配数") var top = 10
+        @Option(help: "把每个匹配写成一行 query_id<TAB>match_id<TAB>score") var pairs: String?
+
+        func run() async throws {
+            let options = SimilarityBenchmark.Options(
+                corpus: URL(fileURLWithPath: corpus), queries: queries, top: top,
+                pairs: pairs.map { URL(fileURLWithPath: $0) })
+            do {
+                let report = try SimilarityBenchmark.run(options)
+                for line in report.lines { print(line) }
+            } catch {
+                FileHandle.standardError.write(Data("错误：\(error.message)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "生成大量问题并测量台账页面的服务端耗时")
@@ -191,6 +217,149 @@ struct BenchCommand: AsyncParsableCommand {
                     dataDirectory: options.data, problems: problems, rounds: rounds, logger: commandLogger())
             }
             print(result.description)
+        }
+    }
+}
+
+struct ParseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "读取反馈意见、自查报告等文件（.docx 或各种编码的文本；- 表示标准输入），列出大纲和问题")
+    @Argument(help: "文件路径，或 - 表示标准输入") var file: String
+    @Flag(help: "输出 JSON") var json = false
+
+    func run() async throws {
+        let document = try await Zhenggai.run {
+            let input = try DocumentReading.read(path: file)
+            return try DocumentReading.parse(data: input.data, fileName: input.name)
+        }
+        if json {
+            FileHandle.standardOutput.write(document.jsonData(prettyPrinted: true))
+            print()
+        } else {
+            print(document.summary())
+        }
+    }
+}
+
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "用带标注的文件夹评测文件解析：召回率、准确率、类别一致率")
+    @Argument(help: "评测文件夹（如 eval/）") var directory: String
+
+    func run() async throws {
+        let report = try await Zhenggai.run {
+            try DocumentReading.evaluate(directory: URL(fileURLWithPath: directory, isDirectory: true))
+        }
+        print(report.description)
+    }
+}
+
+struct SimilarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "similar", abstract: "查找与一段问题描述相似的既往问题（本单位优先，其次同一上级单位，再次其他单位）")
+    @Argument(help: "问题描述") var text: String
+    @Option(help: "所属单位（名称或编号），用于按本单位、上级单位排序") var unit: String?
+    @Option(help: "最多列出几条") var top = 10
+    @Flag(help: "输出 JSON") var json = false
+    @OptionGroup var options: DataOption
+
+    struct Row: Encodable {
+        var number: String
+        var score: Double
+        var scope: String
+        var unit: String
+        var source: String
+        var status: String
+        var text: String
+        var shared: [String]
+    }
+
+    func run() async throws {
+        let rows = try await Zhenggai.run {
+            try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                var unitID: UUID?
+                if let unit { unitID = try await store.unit(named: unit).id }
+                let found = try await SimilarityService(store: store).search(
+                    text, unitID: unitID, readableRoots: ["/"], limit: top)
+                return found.map {
+                    Row(
+                        number: $0.match.number, score: ($0.score * 1000).rounded() / 1000,
+                        scope: $0.recurrence ? "本单位（已销号，疑似屡改屡犯）" : ["本单位", "同一上级单位", "其他单位"][$0.tier.rawValue],
+                        unit: $0.match.unitName, source: $0.source?.title ?? "", status: $0.match.statusLabel,
+                        text: $0.match.text, shared: $0.explanation.phrases.prefix(6).map(\.text))
+                }
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(rows))
+            print()
+            return
+        }
+        if rows.isEmpty { print("没有找到相似的问题。") }
+        for row in rows {
+            print("\(String(format: "%.2f", row.score))  \(row.number)  \(row.scope)  \(row.unit)  \(row.status)")
+            print("      \(row.text)")
+            print("      共有：\(row.shared.joined(separator: "、"))")
+        }
+    }
+}
+
+struct ClustersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clusters", abstract: "列出共性问题：多个单位反映的相似问题")
+    @Option(help: "起始日期 YYYY-MM-DD（默认两年前）") var since: String?
+    @Option(name: .customLong("min-units"), help: "至少涉及几个单位") var minUnits = 3
+    @Flag(help: "输出 JSON") var json = false
+    @OptionGroup var options: DataOption
+
+    func run() async throws {
+        var day: LocalDate?
+        if let since {
+            guard let parsed = LocalDate(iso: since) else { throw ValidationError("日期应为 YYYY-MM-DD：\(since)") }
+            day = parsed
+        }
+        let sinceDate = day?.date.addingTimeInterval(-12 * 3600)
+        let (clusters, names, texts) = try await Zhenggai.run {
+            try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                let service = SimilarityService(store: store)
+                let since = sinceDate ?? store.clock.today().adding(months: -24).date
+                let clusters = try await service.clusters(readableRoots: ["/"], since: since, minimumUnits: minUnits)
+                var names: [String: String] = [:]
+                for unit in Set(clusters.flatMap(\.units)) { names[unit] = await service.unitName(unit) }
+                let problems = try await store.problems(clusters.flatMap(\.members).compactMap(UUID.init(uuidString:)))
+                let texts = Dictionary(uniqueKeysWithValues: problems.map { ($0.id.uuidString, ($0.number, $0.text)) })
+                return (clusters, names, texts)
+            }
+        }
+        if json {
+            struct Cluster: Encodable {
+                var units: [String]
+                var rounds: [String]
+                var problems: [String]
+                var text: String
+                var commonPhrases: [String]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let out = clusters.map { c in
+                Cluster(
+                    units: c.units.map { names[$0] ?? $0 }, rounds: c.rounds,
+                    problems: c.members.compactMap { texts[$0]?.0 }, text: texts[c.representative]?.1 ?? "",
+                    commonPhrases: c.commonPhrases)
+            }
+            FileHandle.standardOutput.write(try encoder.encode(out))
+            print()
+            return
+        }
+        if clusters.isEmpty { print("没有涉及 \(minUnits) 个以上单位的共性问题。") }
+        for c in clusters {
+            print(
+                "\(c.units.count) 个单位 · \(c.rounds.count) 个轮次 · \(c.members.count) 个问题：\(texts[c.representative]?.1 ?? "")"
+            )
+            print("      单位：\(c.units.map { names[$0] ?? $0 }.sorted().joined(separator: "、"))")
+            print("      问题：\(c.members.compactMap { texts[$0]?.0 }.joined(separator: " "))")
         }
     }
 }

@@ -36,14 +36,20 @@ public enum ZhenggaiApp {
                 viewDirectory: views))
         app.leaf.cache.isEnabled = app.environment.isRelease
 
+        let similarity = SimilarityService(store: store)
         let api = LedgerAPI(store: store, settings: settings)
         api.register(on: app.routes)
         LoginPage.register(app.routes, api: api)
         let pages: [PageRoute] =
-            [HomePage.route(store: store, settings: settings), LedgerPage.route(store: store)]
-            + ProblemActions.routes(store: store, settings: settings) + TaskEditPage.routes(store: store)
+            [
+                HomePage.route(store: store, settings: settings), LedgerPage.route(store: store),
+                ClustersPage.route(store: store, similarity: similarity),
+            ]
+            + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
+            + TaskEditPage.routes(store: store)
             + SourcesPage.routes(store: store) + AdminPages.routes(store: store)
         for page in pages { app.routes.register(page: page, store: store) }
+        for page in OfficePages.routes(store: store) { app.routes.register(page: page, store: store) }
     }
 
     /// The copied `Resources` folder. Foundation on Linux already points `resourceURL` into a bundle's

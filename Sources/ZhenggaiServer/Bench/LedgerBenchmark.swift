@@ -13,7 +13,9 @@ public enum LedgerBenchmark {
         public var samples: [String: [Double]]
 
         public var description: String {
-            var lines = ["问题数 \(problems)，生成数据 \(String(format: "%.1f", seedSeconds)) 秒", "页面\t次数\tp50 ms\tp95 ms\tmax ms"]
+            var lines = [
+                "问题数 \(problems)，生成数据 \(String(format: "%.1f", seedSeconds)) 秒", "页面\t次数\tp50 ms\tp95 ms\tmax ms",
+            ]
             for key in samples.keys.sorted() {
                 let values = samples[key]!.sorted()
                 lines.append(
@@ -21,7 +23,9 @@ public enum LedgerBenchmark {
                 )
             }
             let all = samples.values.flatMap { $0 }.sorted()
-            lines.append("全部\t\(all.count)\t\(format(percentile(all, 0.5)))\t\(format(percentile(all, 0.95)))\t\(format(all.last ?? 0))")
+            lines.append(
+                "全部\t\(all.count)\t\(format(percentile(all, 0.5)))\t\(format(percentile(all, 0.95)))\t\(format(all.last ?? 0))"
+            )
             return lines.joined(separator: "\n")
         }
 
@@ -61,7 +65,8 @@ public enum LedgerBenchmark {
         try await store.migrate()
         let started = ContinuousClock.now
         let admin = try await seed(store, target: target)
-        let seedSeconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seedSeconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         let app = try await Application.make(Environment(name: "production", arguments: ["zhenggai"]))
         app.logger.logLevel = .warning
@@ -123,7 +128,8 @@ public enum LedgerBenchmark {
     static func seedFresh(_ store: Store, target: Int, actor: AuditActor) async throws -> User {
         let county = try await store.createUnit(name: "基准测试县", kind: .county, parentID: nil, by: actor)
         let admin = try await store.createUser(
-            username: "bench_admin", displayName: "基准管理员", passwordHash: try Passwords.hash(Passwords.random(), cost: 4),
+            username: "bench_admin", displayName: "基准管理员",
+            passwordHash: try Passwords.hash(Passwords.random(), cost: 4),
             grants: [NewGrant(role: .admin, unitID: county.id)], by: actor)
         let today = store.clock.today()
         var sources: [(Source, [UnitNode])] = []
@@ -131,7 +137,8 @@ public enum LedgerBenchmark {
             let township = try await store.createUnit(name: "第\(t)镇", kind: .township, parentID: county.id, by: actor)
             var villages = [township]
             for v in 1...5 {
-                villages.append(try await store.createUnit(name: "第\(t)镇\(v)村", kind: .village, parentID: township.id, by: actor))
+                villages.append(
+                    try await store.createUnit(name: "第\(t)镇\(v)村", kind: .village, parentID: township.id, by: actor))
             }
             let source = try await store.createSource(
                 NewSource(
@@ -156,7 +163,8 @@ public enum LedgerBenchmark {
                     [
                         TaskFields(
                             measure: "制定整改方案，明确责任人和完成时限，建立长效机制。", kind: kind, leaderID: nil,
-                            leadUnit: "党政办", assignee: "经办人", deadline: kind == .ongoing ? nil : today.adding(days: n % 120 - 30))
+                            leadUnit: "党政办", assignee: "经办人",
+                            deadline: kind == .ongoing ? nil : today.adding(days: n % 120 - 30))
                     ]
                 )
             }

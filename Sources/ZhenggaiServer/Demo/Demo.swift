@@ -166,6 +166,65 @@ public enum Demo {
                     problemID: problem.id, reason: "回头看发现石门村仍有白条入账现象，问题反弹。", by: inspector)
             }
         }
+
+        // The audit found again what the inspection had closed: a 屡改屡犯 candidate to confirm or dismiss.
+        _ = try await store.createProblem(
+            NewProblem(
+                sourceID: audit.id, text: "个别重大项目仍未经班子会议集体研究决策即实施，“三重一大”集体决策制度执行不到位。",
+                outlinePath: ["二、审计发现的主要问题"], categoryCode: "A4"),
+            by: clerk)
+
+        // The same round in the other townships, so the county sees shared problems (共性问题) and a ledger
+        // that spans units.
+        let others: [(UnitNode, String, String, [(String, String, Int)])] = [
+            (
+                hekou, "hk_jingban", "hk_shuji",
+                [
+                    ("村级财务管理不规范，个别村存在白条入账、大额现金支付问题。", "B4", -8),
+                    ("“三会一课”制度执行不到位，部分支部组织生活不经常、不认真。", "C3", 25),
+                    ("惠民补贴资金发放审核把关不严，存在优亲厚友现象。", "B5", 40),
+                ]
+            ),
+            (
+                baisha, "bs_jingban", "bs_shuji",
+                [
+                    ("部分村财务管理不规范，白条入账、大额现金支付现象较为普遍。", "B4", 12),
+                    ("理论学习中心组学习不深入，学用结合不紧密。", "A1", 60),
+                    ("公务接待不规范，超标准接待、无公函接待问题仍然存在。", "B2", -2),
+                ]
+            ),
+        ]
+        for (township, clerkName, secretaryName, problems) in others {
+            let townshipClerk = AuditActor(users[clerkName]!)
+            let source = try await store.createSource(
+                NewSource(
+                    kind: .inspection, title: "县委第三巡察组对\(township.name)党委巡察反馈意见", issuer: "县委第三巡察组",
+                    round: 3, unitID: township.id, feedbackDate: today.adding(days: -70)),
+                by: inspector)
+            for (index, (text, category, offset)) in problems.enumerated() {
+                let problem = try await store.createProblem(
+                    NewProblem(sourceID: source.id, text: text, outlinePath: ["一、存在的主要问题"], categoryCode: category),
+                    by: townshipClerk)
+                let task = try await store.createTask(
+                    problemID: problem.id,
+                    TaskFields(
+                        measure: "逐项对照整改，健全制度，开展专项检查。", kind: .scheduled, leaderID: users[secretaryName]!.id,
+                        leadUnit: "\(township.name)党政办", assignee: users[clerkName]!.displayName,
+                        deadline: today.adding(days: offset)),
+                    by: townshipClerk)
+                _ = try await store.addProgress(
+                    taskID: task.id, date: today.adding(days: -15), text: "已制定整改方案并召开专题会议部署。", by: townshipClerk)
+                guard index == 2 else { continue }
+                _ = try await store.addEvidence(
+                    problemID: problem.id, taskID: task.id, fileName: "整改佐证材料.pdf", data: evidencePDF, by: townshipClerk
+                )
+                _ = try await store.completeTask(task.id, version: task.version, by: townshipClerk)
+                _ = try await store.requestClosure(
+                    problemID: problem.id, statement: "已完成整改并建立长效机制。", by: townshipClerk)
+                _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(users[secretaryName]!))
+                _ = try await store.approveClosure(problemID: problem.id, by: inspector)
+            }
+        }
         return accounts
     }
 

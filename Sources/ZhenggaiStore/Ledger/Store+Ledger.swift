@@ -155,7 +155,10 @@ extension Store {
         if !ids.isEmpty {
             let entries = try await ProgressModel.query(on: db).filter(\.$problemID ~~ ids)
                 .sort(\.$onDate).sort(\.$createdAt).all()
-            for entry in entries { latest[entry.problemID] = "\(entry.onDate) \(entry.text)" }
+            for entry in entries {
+                let day = LocalDate(iso: entry.onDate)?.chinese ?? entry.onDate
+                latest[entry.problemID] = "\(day) \(entry.text)"
+            }
         }
         let rows = models.map { model -> LedgerRow in
             let problem = Self.problem(model, unitName: names[model.unitID] ?? "")

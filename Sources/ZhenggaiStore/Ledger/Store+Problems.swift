@@ -114,6 +114,7 @@ extension Store {
             throw .invalid(field: "所在章节", message: "层级不超过 8 级，每级不超过 200 字。")
         }
         checked.outlinePath = outline
+        guard !new.categoryCode.isEmpty else { throw .invalid(field: "问题类别", message: "不能为空，请选择。") }
         return checked
     }
 
@@ -253,7 +254,8 @@ extension Store {
             unitPath: model.unitPath, text: model.text, outlinePath: outline, categoryCode: model.categoryCode,
             status: status, statusLabel: status.label, completion: status.completion, recurrences: model.recurrences,
             closureStatement: model.closureStatement, closedOn: model.closedOn.flatMap(LocalDate.init(iso:)),
-            requestedBy: model.requestedBy, firstReviewedBy: model.firstReviewedBy, version: model.version)
+            requestedBy: model.requestedBy, firstReviewedBy: model.firstReviewedBy, relapsedBy: model.relapsedBy,
+            createdAt: model.createdAt, version: model.version)
     }
 
     /// Counters only grow, inside the caller's write transaction (which already serialises writers),

@@ -1,5 +1,5 @@
 import FluentKit
-public import Foundation
+import Foundation
 
 // Persistence types stay inside the store: the server and pages see the value types in Records.swift.
 // Days are stored as ISO text ("2026-09-30"): it sorts, compares and reads the same on SQLite and PostgreSQL.
@@ -109,6 +109,7 @@ final class ProblemModel: Model, @unchecked Sendable {
     @OptionalField(key: "requested_by") var requestedBy: UUID?
     @OptionalField(key: "first_reviewed_by") var firstReviewedBy: UUID?
     @OptionalField(key: "closed_on") var closedOn: String?
+    @OptionalField(key: "relapsed_by") var relapsedBy: UUID?
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
@@ -204,5 +205,18 @@ final class AuditHeadModel: Model, @unchecked Sendable {
     @Field(key: "seq") var seq: Int
     @Field(key: "hash") var hash: String
     @Field(key: "touched") var touched: Int
+    init() {}
+}
+
+final class SimilarityDecisionModel: Model, @unchecked Sendable {
+    static let schema = "similarity_decisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "problem_id") var problemID: UUID
+    @Field(key: "match_id") var matchID: UUID
+    @Field(key: "score") var score: Double
+    @Field(key: "recurrence") var recurrence: Bool
+    @Field(key: "decision") var decision: String
+    @Field(key: "decided_by") var decidedBy: UUID
+    @Field(key: "decided_at") var decidedAt: Date
     init() {}
 }

@@ -13,6 +13,7 @@ enum HomePage {
         var rate: String
         var overdue: Int
         var onlyMine: Bool
+        var showsReviews: Bool
     }
 
     struct DueRow: Encodable {
@@ -80,7 +81,8 @@ enum HomePage {
                 counts: counts.byStatus.map {
                     CountRow(status: $0.key, label: $0.label, count: $0.counts.total)
                 },
-                total: counts.total, rate: counts.rate, overdue: counts.overdue, onlyMine: onlyLeader)
+                total: counts.total, rate: counts.rate, overdue: counts.overdue, onlyMine: onlyLeader,
+                showsReviews: caller.user.grants.contains { $0.role == .secretary || $0.role == .inspector })
             return try await Pages.render(request, "home", context)
         }
     }

@@ -24,7 +24,9 @@ struct Layout: Encodable {
         roles = caller.user.grants.map { "\($0.unitName)·\($0.role.label)" }.joined(separator: "，")
         csrf = caller.csrfToken
         self.notice = notice
-        var links: [(String, String)] = [("/", "首页"), ("/ledger", "整改台账"), ("/sources", "来源与轮次")]
+        var links: [(String, String)] = [
+            ("/", "首页"), ("/ledger", "整改台账"), ("/sources", "来源与轮次"), ("/clusters", "共性问题"),
+        ]
         let principal = caller.principal
         if AccessPolicy.allows(principal, .manageUnits, on: .anywhere) { links.append(("/admin/units", "单位")) }
         if AccessPolicy.allows(principal, .manageUsers, on: .anywhere) { links.append(("/admin/users", "用户")) }

@@ -6,7 +6,7 @@ import ZhenggaiStore
 /// The forms of the problem page. Each names its action for the gate, then calls the store; a refusal
 /// re-renders the page with the typed values and the message next to its field.
 enum ProblemActions {
-    static func routes(store: Store, settings: ServerSettings) -> [PageRoute] {
+    static func routes(store: Store, settings: ServerSettings, similarity: SimilarityService) -> [PageRoute] {
         @Sendable func problemTarget(_ request: Request) async throws -> AccessTarget {
             let id = try request.id("problemID")
             let problem = try await store.problem(id)
@@ -23,7 +23,8 @@ enum ProblemActions {
             -> Response
         {
             try await ProblemPage.render(
-                request, caller, store: store, settings: settings, id: id, forms: forms, status: .unprocessableEntity)
+                request, caller, store: store, settings: settings, similarity: similarity, id: id, forms: forms,
+                status: .unprocessableEntity)
         }
         @Sendable func back(_ request: Request, _ id: UUID, _ notice: Notice) -> Response {
             Pages.redirect(request, to: "/problems/\(id.uuidString)", notice: notice)
@@ -56,7 +57,8 @@ enum ProblemActions {
             ) {
                 request, caller in
                 try await ProblemPage.render(
-                    request, caller, store: store, settings: settings, id: try request.id("problemID"))
+                    request, caller, store: store, settings: settings, similarity: similarity,
+                    id: try request.id("problemID"))
             },
             PageRoute(
                 method: .POST, path: "/problems/:problemID/edit", action: .editProblem,
@@ -208,6 +210,21 @@ enum ProblemActions {
             review(
                 stage: .pendingSecondReview, action: .secondReview, path: "second", store: store, target: problemTarget,
                 page: page, back: back),
+            PageRoute(
+                method: .POST, path: "/problems/:problemID/similar/:matchID", action: .editProblem,
+                target: { r, _ in try await problemTarget(r) }
+            ) { request, caller in
+                // A person confirms or dismisses a suggested match; the decision is kept and audited.
+                let id = try request.id("problemID")
+                let matchID = try request.id("matchID")
+                let form = FormInput(request)
+                let match = try await store.problem(matchID)
+                try Gate.authorize(caller, .read, AccessTarget(unitPath: match.unitPath))
+                _ = try await store.decideSimilarity(
+                    problemID: id, matchID: matchID, score: Double(form["score"]) ?? 0,
+                    confirm: form["decision"] == "confirm", by: caller.actor)
+                return back(request, id, .saved)
+            },
             PageRoute(
                 method: .POST, path: "/problems/:problemID/reopen", action: .reopen,
                 target: { r, _ in try await problemTarget(r) }

@@ -16,6 +16,9 @@ enum ProblemPage {
         var history: [HistoryView]
         var trail: [TrailView]
         var can: Permissions
+        var similar: [SimilarView]
+        var recurrenceSuspected: Bool
+        var relapsedBy: String?
         var leaders: [Option]
         var kinds: [Option]
         var categories: [Option]
@@ -133,7 +136,8 @@ enum ProblemPage {
     ]
 
     static func render(
-        _ request: Request, _ caller: Caller, store: Store, settings: ServerSettings, id: UUID,
+        _ request: Request, _ caller: Caller, store: Store, settings: ServerSettings, similarity: SimilarityService,
+        id: UUID,
         forms: Forms = Forms(), status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let detail = try await store.problemDetail(id)
@@ -152,10 +156,11 @@ enum ProblemPage {
         let askedByMe = problem.requestedBy == me
         var can = Permissions()
         can.workable = workable
-        can.editProblem = allows(.editProblem)
+        // The words as fed back are fixed once the item is under review or closed.
+        can.editProblem = allows(.editProblem) && workable
         can.createTask = allows(.createTask) && workable
         can.uploadEvidence = allows(.uploadEvidence) && (workable || problem.status == .stageCompleted)
-        can.requestClosure = allows(.requestClosure) && workable
+        can.requestClosure = allows(.requestClosure) && workable && !detail.tasks.isEmpty
         can.firstReview = allows(.firstReview) && problem.status == .pendingFirstReview && !askedByMe
         can.secondReview =
             allows(.secondReview) && problem.status == .pendingSecondReview && !askedByMe
@@ -166,6 +171,13 @@ enum ProblemPage {
         let categories = try await store.categories()
         let categoryName = categories.first { $0.code == problem.categoryCode }?.name ?? ""
         let trail = try await store.problemTrail(id)
+        let decisions = Dictionary(
+            try await store.similarityDecisions(of: id).map { ($0.matchID.uuidString, $0) }, uniquingKeysWith: { $1 })
+        let similar = try await similarity.suggestions(for: problem, readableRoots: caller.roots).map {
+            SimilarView($0, decision: decisions[$0.match.id.uuidString])
+        }
+        var relapsedBy: String?
+        if let id = problem.relapsedBy { relapsedBy = try await store.problem(id).number }
         let formatter = DateFormatter()
         formatter.timeZone = LocalDate.timeZone
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
@@ -181,7 +193,9 @@ enum ProblemPage {
                 feedbackDate: detail.source.feedbackDate.chinese, unitName: problem.unitName,
                 category: "\(problem.categoryCode) \(categoryName)", status: problem.statusLabel,
                 statusClass: problem.status.rawValue, completion: problem.completion.label(for: detail.source.kind),
-                recurrences: problem.recurrences, closureStatement: problem.closureStatement,
+                recurrences: problem.recurrences,
+                // A returned or reopened item's last statement was not accepted: not shown as its result.
+                closureStatement: workable ? nil : problem.closureStatement,
                 closedOn: problem.closedOn?.chinese, version: problem.version),
             tasks: detail.tasks.map { task in
                 let taskTarget = AccessTarget(
@@ -219,7 +233,8 @@ enum ProblemPage {
             trail: trail.reversed().map {
                 TrailView(seq: $0.seq, at: auditTime($0.at), actor: $0.actorName, action: actionLabel($0.action))
             },
-            can: can,
+            can: can, similar: similar,
+            recurrenceSuspected: similar.contains { $0.recurrence && $0.decision == nil }, relapsedBy: relapsedBy,
             leaders: leaders.map {
                 Option(
                     value: $0.id.uuidString, label: $0.displayName, selected: forms.task["leaderID"] == $0.id.uuidString
@@ -255,6 +270,7 @@ enum ProblemPage {
             "task.update": "修改整改任务", "task.complete": "任务标记完成", "progress.add": "报送整改进展",
             "evidence.add": "上传佐证材料", "closure.request": "申请销号", "closure.approveFirst": "单位审核通过",
             "closure.approveSecond": "巡察办审核通过", "closure.return": "退回补正", "closure.reopen": "重新打开",
+            "similarity.confirm": "确认相似问题", "similarity.dismiss": "排除相似问题", "problem.relapse": "标记为反弹",
         ][action] ?? action
     }
 }

@@ -1,0 +1,176 @@
+import FluentKit
+public import Foundation
+import SQLKit
+public import ZhenggaiCore
+
+/// One problem of an imported ledger sheet, resolved against the database: a new problem with its tasks,
+/// or changes to an existing one (matched by its number). Versions are the ones the preview read, so a
+/// change made by someone else between preview and confirm is a conflict, not a silent overwrite.
+public struct LedgerImportItem: Sendable {
+    public enum Target: Sendable {
+        case new(NewProblem)
+        case existing(id: UUID, version: Int, changes: Store.ProblemChanges?)
+    }
+
+    public enum TaskChange: Sendable {
+        case create(TaskFields)
+        case update(id: UUID, version: Int, TaskFields)
+    }
+
+    public var target: Target
+    public var tasks: [TaskChange]
+
+    public init(target: Target, tasks: [TaskChange]) {
+        self.target = target
+        self.tasks = tasks
+    }
+}
+
+public struct LedgerImportResult: Codable, Sendable, Equatable {
+    public var problemsCreated = 0
+    public var problemsUpdated = 0
+    public var tasksCreated = 0
+    public var tasksUpdated = 0
+
+    public init() {}
+}
+
+/// A problem as an import compares it: its current state and its tasks in creation order.
+public struct ExistingProblem: Sendable {
+    public var problem: Problem
+    public var tasks: [RectificationTask]
+}
+
+extension Store {
+    /// Problems by their numbers (问题编号), with their tasks; numbers not found are absent.
+    public func problems(numbers: [String]) async throws -> [String: ExistingProblem] {
+        let wanted = Array(Set(numbers.filter { !$0.isEmpty })).sorted()
+        guard !wanted.isEmpty else { return [:] }
+        var models: [ProblemModel] = []
+        // Chunked so a large sheet never builds one enormous IN list.
+        for start in stride(from: 0, to: wanted.count, by: 500) {
+            let chunk = Array(wanted[start..<min(start + 500, wanted.count)])
+            models += try await ProblemModel.query(on: db).filter(\.$number ~~ chunk).all()
+        }
+        let names = try await unitNames(Set(models.map(\.unitID)))
+        var tasks: [UUID: [RectificationTask]] = [:]
+        let ids = models.compactMap(\.id)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            tasks.merge(try await self.tasks(of: Array(ids[start..<min(start + 500, ids.count)]))) { $1 }
+        }
+        var result: [String: ExistingProblem] = [:]
+        for model in models {
+            result[model.number] = ExistingProblem(
+                problem: Self.problem(model, unitName: names[model.unitID] ?? ""), tasks: tasks[model.id!] ?? [])
+        }
+        return result
+    }
+
+    /// How many evidence files each problem has, for the ledger's 佐证材料 column.
+    public func evidenceCounts(_ problemIDs: [UUID]) async throws -> [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for start in stride(from: 0, to: problemIDs.count, by: 500) {
+            let chunk = Array(problemIDs[start..<min(start + 500, problemIDs.count)])
+            let models = try await EvidenceModel.query(on: db).filter(\.$problemID ~~ chunk).field(\.$problemID).all()
+            for model in models { counts[model.problemID, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    /// Applies a whole imported sheet in one write transaction: every problem and task is stored, with its
+    /// audit entry, or nothing is (a failure on row 900 leaves rows 1–899 unstored too).
+    public func importLedger(_ items: [LedgerImportItem], by actor: AuditActor) async throws -> LedgerImportResult {
+        for item in items {
+            if case .new(let problem) = item.target { _ = try Self.validate(problem) }
+            for change in item.tasks {
+                switch change {
+                case .create(let fields), .update(_, _, let fields): try Self.validate(fields)
+                }
+            }
+        }
+        return try await write(actor) { tx in
+            var result = LedgerImportResult()
+            for item in items {
+                let problemID: UUID
+                switch item.target {
+                case .new(let new):
+                    problemID = try await self.insert(try Self.validate(new), tx: tx).id
+                    result.problemsCreated += 1
+                case .existing(let id, let version, let changes):
+                    problemID = id
+                    if let changes {
+                        try await self.updateProblem(id, version: version, changes, tx: tx)
+                        result.problemsUpdated += 1
+                    } else {
+                        let model = try await Self.problemModel(id, on: tx.db)
+                        guard model.version == version else {
+                            throw StoreError.workflow(.versionConflict(current: model.version))
+                        }
+                    }
+                }
+                for change in item.tasks {
+                    switch change {
+                    case .create(let fields):
+                        _ = try await self.insertTask(problemID: problemID, fields, tx: tx)
+                        result.tasksCreated += 1
+                    case .update(let id, let version, let fields):
+                        try await self.updateTask(id, version: version, fields, problemID: problemID, tx: tx)
+                        result.tasksUpdated += 1
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    func updateProblem(_ id: UUID, version: Int, _ changes: ProblemChanges, tx: WriteTransaction) async throws {
+        let model = try await Self.problemModel(id, on: tx.db)
+        guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
+        let status = ProblemStatus(rawValue: model.status) ?? .open
+        guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+        let unitName = try await UnitModel.find(model.unitID, on: tx.db)?.name ?? ""
+        let before = Self.problem(model, unitName: unitName)
+        if let text = changes.text {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, trimmed.count <= 5_000 else {
+                throw StoreError.invalid(field: "问题描述", message: "不能为空，且不超过 5000 字。")
+            }
+            model.text = trimmed
+        }
+        if let code = changes.categoryCode {
+            guard try await CategoryModel.find(code, on: tx.db) != nil else {
+                throw StoreError.invalid(field: "问题类别", message: "「\(code)」不在问题类别表中。")
+            }
+            model.categoryCode = code
+        }
+        model.version += 1
+        model.updatedAt = tx.now
+        try await model.save(on: tx.db)
+        try await tx.record(
+            "problem.update", entity: "problem", id: id.uuidString, unitPath: model.unitPath, before: before,
+            after: Self.problem(model, unitName: unitName))
+    }
+
+    func updateTask(_ id: UUID, version: Int, _ fields: TaskFields, problemID: UUID, tx: WriteTransaction)
+        async throws
+    {
+        let model = try await Self.taskModel(id, on: tx.db)
+        guard model.problemID == problemID else { throw StoreError.notFound(what: "该问题下的整改任务") }
+        guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
+        let problem = try await Self.problemModel(model.problemID, on: tx.db)
+        let status = ProblemStatus(rawValue: problem.status) ?? .open
+        guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+        if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
+            throw StoreError.workflow(.ongoingTaskCannotComplete)
+        }
+        try await checkLeader(fields.leaderID, on: tx.db)
+        let before = try await task(model, on: tx.db)
+        Self.apply(fields, to: model)
+        model.version += 1
+        model.updatedAt = tx.now
+        try await model.save(on: tx.db)
+        try await tx.record(
+            "task.update", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
+            after: try await task(model, on: tx.db))
+    }
+}
