@@ -47,7 +47,8 @@ public enum ZhenggaiApp {
             ]
             + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
             + TaskEditPage.routes(store: store)
-            + SourcesPage.routes(store: store) + AdminPages.routes(store: store)
+            + SourcesPage.routes(store: store) + DocumentImportPage.routes(store: store)
+            + AdminPages.routes(store: store)
         for page in pages { app.routes.register(page: page, store: store) }
         for page in OfficePages.routes(store: store) { app.routes.register(page: page, store: store) }
     }

@@ -1,0 +1,239 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiStore
+import ZhenggaiText
+
+/// From a document users already have to a source's 问题清单: upload or paste the feedback, see the
+/// proposed problems beside the original with each one's place highlighted, edit, merge, split or drop
+/// them, pick categories, and accept them in one step with their draft measures. Nothing is kept on the
+/// server between the steps: the preview form carries everything, so any app server can take the accept.
+enum DocumentImportPage {
+    struct FormContext: Encodable {
+        var layout: Layout
+        var source: SourcesPage.SourceRow
+        var error: String?
+        var pasted: String
+    }
+
+    struct PreviewContext: Encodable {
+        var layout: Layout
+        var source: SourcesPage.SourceRow
+        var title: String
+        var kind: String
+        var removed: [String]
+        var original: String
+        var segments: [Piece]
+        var items: [Item]
+        var count: Int
+        var categories: [LedgerPage.Option]
+        var error: String?
+    }
+
+    struct Piece: Encodable {
+        var text: String
+        var item: Int?
+    }
+
+    struct Item: Encodable {
+        var index: Int
+        var number: Int
+        var keep: Bool
+        var merge: Bool
+        var text: String
+        var outline: String
+        var category: String
+        var confidence: String
+        var measure: String
+        var start: Int
+        var end: Int
+        var options: [LedgerPage.Option]
+    }
+
+    static func routes(store: Store) -> [PageRoute] {
+        @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
+            AccessTarget(unitPath: try await store.unit(try await store.source(try request.id("sourceID")).unitID).path)
+        }
+        @Sendable func sourceRow(_ request: Request) async throws -> (Source, SourcesPage.SourceRow) {
+            let source = try await store.source(try request.id("sourceID"))
+            return (source, SourcesPage.row(source, today: store.clock.today()))
+        }
+        return [
+            PageRoute(
+                method: .GET, path: "/sources/:sourceID/import", action: .editProblem,
+                target: { r, _ in try await sourceTarget(r) }
+            ) { request, caller in
+                let (_, row) = try await sourceRow(request)
+                return try await Pages.render(
+                    request, "document-import",
+                    FormContext(
+                        layout: Layout(title: "从文件导入问题", caller: caller, section: "/sources"), source: row, error: nil,
+                        pasted: ""))
+            },
+            PageRoute(
+                method: .POST, path: "/sources/:sourceID/import", action: .editProblem,
+                bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+                target: { r, _ in try await sourceTarget(r) }
+            ) { request, caller in
+                let (_, row) = try await sourceRow(request)
+                struct Upload: Content {
+                    var file: File?
+                    var pasted: String?
+                }
+                let upload = try? request.content.decode(Upload.self)
+                let pasted = upload?.pasted?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let document: ParsedDocument
+                do {
+                    if let file = upload?.file, file.data.readableBytes > 0 {
+                        document = try DocumentReading.parse(data: Data(buffer: file.data), fileName: file.filename)
+                    } else if !pasted.isEmpty {
+                        document = DocumentParser.parse(text: pasted)
+                    } else {
+                        throw DocumentReading.ReadError(userMessage: "请选择文件或粘贴文字。", detail: "empty")
+                    }
+                } catch let error as DocumentReading.ReadError {
+                    request.logger.info("document import refused", metadata: ["detail": .string(error.detail)])
+                    return try await Pages.render(
+                        request, "document-import",
+                        FormContext(
+                            layout: Layout(title: "从文件导入问题", caller: caller, section: "/sources"), source: row,
+                            error: error.userMessage, pasted: pasted),
+                        status: .unprocessableEntity)
+                }
+                let categories = try await store.categories()
+                let measures = Dictionary(uniqueKeysWithValues: document.measures.map { ($0.id, $0.text) })
+                let items = document.problems.enumerated().map { offset, problem in
+                    Item(
+                        index: offset, number: offset + 1, keep: true, merge: false, text: problem.text,
+                        outline: problem.path.joined(separator: " / "), category: problem.category,
+                        confidence: String(format: "%.0f%%", problem.confidence * 100),
+                        measure: problem.measures.compactMap { measures[$0] }.joined(separator: "\n"),
+                        start: problem.start, end: problem.end,
+                        options: options(categories, selected: problem.category))
+                }
+                let context = PreviewContext(
+                    layout: Layout(title: "核对拟导入的问题", caller: caller, section: "/sources"), source: row,
+                    title: document.title, kind: document.kind == .other ? "其他" : document.kind.rawValue,
+                    removed: document.removed.map { "\($0.reason)：\(Text.excerpt($0.text, 40))" },
+                    original: document.cleanedText, segments: pieces(document.cleanedText, items), items: items,
+                    count: items.count, categories: options(categories, selected: ""), error: nil)
+                return try await Pages.render(request, "document-preview", context)
+            },
+            PageRoute(
+                method: .POST, path: "/sources/:sourceID/import/accept", action: .editProblem,
+                bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+                target: { r, _ in try await sourceTarget(r) }
+            ) { request, caller in
+                let (source, row) = try await sourceRow(request)
+                let form = FormInput(request)
+                let count = min(max(0, Int(form["count"]) ?? 0), 5_000)
+                let categories = try await store.categories()
+                var items: [Item] = []
+                for index in 0..<count {
+                    let category = form["category_\(index)"]
+                    items.append(
+                        Item(
+                            index: index, number: index + 1, keep: form["keep_\(index)"] == "on",
+                            merge: form["merge_\(index)"] == "on", text: form.values["text_\(index)"] ?? "",
+                            outline: form["outline_\(index)"], category: category,
+                            confidence: form["confidence_\(index)"],
+                            measure: form.values["measure_\(index)"] ?? "", start: Int(form["start_\(index)"]) ?? 0,
+                            end: Int(form["end_\(index)"]) ?? 0, options: options(categories, selected: category)))
+                }
+                let unitName = try await store.unit(source.unitID).name
+                let drafts = assemble(items)
+                do {
+                    guard !drafts.isEmpty else {
+                        throw StoreError.invalid(field: "问题清单", message: "没有要导入的问题：请至少保留一条。")
+                    }
+                    // Draft measures become tasks due by the report deadline; the unit fills in who and when.
+                    let batch = drafts.map { draft in
+                        (
+                            problem: NewProblem(
+                                sourceID: source.id, text: draft.text, outlinePath: draft.outline,
+                                categoryCode: draft.category),
+                            tasks: draft.measure.isEmpty
+                                ? []
+                                : [
+                                    TaskFields(
+                                        measure: draft.measure, kind: .scheduled, leaderID: nil, leadUnit: unitName,
+                                        assignee: "待明确", deadline: source.reportDue)
+                                ]
+                        )
+                    }
+                    let created = try await store.createProblems(batch, by: caller.actor)
+                    request.logger.info("document imported", metadata: ["problems": "\(created.count)"])
+                    return Pages.redirect(request, to: "/sources/\(source.id.uuidString)", notice: .created)
+                } catch {
+                    let original = form.values["original"] ?? ""
+                    let context = PreviewContext(
+                        layout: Layout(title: "核对拟导入的问题", caller: caller, section: "/sources"), source: row,
+                        title: form["title"], kind: form["kind"], removed: [], original: original,
+                        segments: pieces(original, items), items: items, count: items.count,
+                        categories: options(categories, selected: ""), error: APIErrorMiddleware.describe(error).2)
+                    return try await Pages.render(request, "document-preview", context, status: .unprocessableEntity)
+                }
+            },
+        ]
+    }
+
+    struct Draft {
+        var text: String
+        var outline: [String]
+        var category: String
+        var measure: String
+    }
+
+    /// Applies the reviewer's choices: dropped items go, an item marked "merge" joins the one kept before
+    /// it, and a line holding only "//" splits an item in two (both keep its category and place).
+    static func assemble(_ items: [Item]) -> [Draft] {
+        var drafts: [Draft] = []
+        for item in items where item.keep {
+            let outline = item.outline.components(separatedBy: " / ").filter { !$0.isEmpty }
+            let parts = item.text.components(separatedBy: "\n")
+                .split { $0.trimmingCharacters(in: .whitespaces) == "//" }
+                .map { $0.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty }
+            for (offset, part) in parts.enumerated() {
+                if offset == 0 && item.merge, var last = drafts.popLast() {
+                    last.text += part
+                    if !item.measure.isEmpty { last.measure += (last.measure.isEmpty ? "" : "\n") + item.measure }
+                    drafts.append(last)
+                    continue
+                }
+                drafts.append(
+                    Draft(
+                        text: part, outline: outline, category: item.category,
+                        measure: offset == 0 ? item.measure.trimmingCharacters(in: .whitespacesAndNewlines) : ""))
+            }
+        }
+        return drafts
+    }
+
+    static func options(_ categories: [Category], selected: String) -> [LedgerPage.Option] {
+        categories.map {
+            LedgerPage.Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == selected)
+        }
+    }
+
+    /// The original cut at the items' ranges (Unicode scalar offsets into the cleaned text), so the template
+    /// can mark each proposed problem where it came from.
+    static func pieces(_ text: String, _ items: [Item]) -> [Piece] {
+        let scalars = Array(text.unicodeScalars)
+        var owner = [Int?](repeating: nil, count: scalars.count)
+        for item in items where item.start >= 0 && item.end <= scalars.count && item.start < item.end {
+            for offset in item.start..<item.end { owner[offset] = item.number }
+        }
+        var result: [Piece] = []
+        var start = 0
+        while start < scalars.count {
+            var end = start
+            while end < scalars.count && owner[end] == owner[start] { end += 1 }
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: scalars[start..<end])
+            result.append(Piece(text: String(piece), item: owner[start]))
+            start = end
+        }
+        return result
+    }
+}
