@@ -112,6 +112,7 @@ public final class Store: Sendable {
         let migrations = Migrations()
         migrations.add(V1_LedgerSchema())
         migrations.add(V2_SimilarityDecisions())
+        migrations.add(V3_LedgerSpeed())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -33,23 +33,24 @@ public enum LedgerExport {
         .init("销号日期", width: 14, alignment: .center), .init("备注", width: 18),
     ]
 
-    /// Every problem the filter selects, in number order, paged through the store so the query stays bounded.
+    /// Every problem the filter selects, in number order, read in keyset chunks so memory per query stays bounded
+    /// and a deep chunk costs no more than the first.
     public static func rows(store: Store, filter: LedgerFilter, today: LocalDate) async throws -> [XLSXWriter.Row] {
         let categories = Dictionary(uniqueKeysWithValues: try await store.categories().map { ($0.code, $0.name) })
         var result: [XLSXWriter.Row] = []
-        var page = 1
+        var last: String?
         var ordinal = 0
         while true {
-            let batch = try await store.ledger(filter, page: page, perPage: 500, today: today, sort: .number)
-            let evidence = try await store.evidenceCounts(batch.rows.map(\.problem.id))
-            for row in batch.rows {
+            let batch = try await store.ledgerRows(filter, today: today, after: last, limit: 2_000)
+            let evidence = try await store.evidenceCounts(batch.map(\.problem.id))
+            for row in batch {
                 ordinal += 1
                 result += rows(
                     for: row, ordinal: ordinal, categoryName: categories[row.problem.categoryCode] ?? "",
                     evidence: evidence[row.problem.id] ?? 0)
             }
-            if batch.rows.count < batch.perPage || page * batch.perPage >= batch.total { break }
-            page += 1
+            guard batch.count == 2_000, let next = batch.last?.problem.number else { break }
+            last = next
         }
         return result
     }

@@ -150,27 +150,4 @@ extension Store {
             "problem.update", entity: "problem", id: id.uuidString, unitPath: model.unitPath, before: before,
             after: Self.problem(model, unitName: unitName))
     }
-
-    func updateTask(_ id: UUID, version: Int, _ fields: TaskFields, problemID: UUID, tx: WriteTransaction)
-        async throws
-    {
-        let model = try await Self.taskModel(id, on: tx.db)
-        guard model.problemID == problemID else { throw StoreError.notFound(what: "该问题下的整改任务") }
-        guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
-        let problem = try await Self.problemModel(model.problemID, on: tx.db)
-        let status = ProblemStatus(rawValue: problem.status) ?? .open
-        guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-        if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
-            throw StoreError.workflow(.ongoingTaskCannotComplete)
-        }
-        try await checkLeader(fields.leaderID, on: tx.db)
-        let before = try await task(model, on: tx.db)
-        Self.apply(fields, to: model)
-        model.version += 1
-        model.updatedAt = tx.now
-        try await model.save(on: tx.db)
-        try await tx.record(
-            "task.update", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
-            after: try await task(model, on: tx.db))
-    }
 }

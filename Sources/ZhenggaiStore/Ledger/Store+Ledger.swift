@@ -72,14 +72,20 @@ public struct LedgerCounts: Codable, Sendable {
 }
 
 extension Store {
-    func filtered(_ filter: LedgerFilter) -> QueryBuilder<ProblemModel> {
+    func filtered(_ filter: LedgerFilter) async throws -> QueryBuilder<ProblemModel> {
         let query = ProblemModel.query(on: db)
-        query.group(.or) { group in
-            // No roots means no scope: match nothing rather than everything.
-            if filter.roots.isEmpty { group.filter(.sql(unsafeRaw: "1 = 0")) }
-            for root in filter.roots { group.filter(\.$unitPath, .custom("LIKE"), "\(root)%") }
+        // A root that holds the only top-level unit covers every problem: filtering on it would only cost a
+        // scan that the number index could otherwise skip.
+        let tops = try await UnitModel.query(on: db).filter(\.$parentID == nil).all()
+        let coversAll = tops.count == 1 && filter.roots.contains(tops[0].path)
+        if !coversAll {
+            query.group(.or) { group in
+                // No roots means no scope: match nothing rather than everything.
+                if filter.roots.isEmpty { group.filter(.sql(unsafeRaw: "1 = 0")) }
+                for root in filter.roots { subtree(group, root) }
+            }
         }
-        if let path = filter.unitPath { query.filter(\.$unitPath, .custom("LIKE"), "\(path)%") }
+        if let path = filter.unitPath { query.group(.and) { subtree($0, path) } }
         if let sourceID = filter.sourceID { query.filter(\.$sourceID == sourceID) }
         if let round = filter.round {
             query.filter(
@@ -99,11 +105,8 @@ extension Store {
         }
         if let today = filter.overdueOn {
             query.filter(\.$status ~~ Self.unfinishedStatuses.map(\.rawValue))
-            query.filter(
-                .sql(
-                    embed:
-                        "\(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") WHERE \(ident: "status") = 'inProgress' AND \(ident: "kind") <> 'ongoing' AND \(ident: "deadline") < \(bind: today.iso))"
-                ))
+            // next_deadline: the earliest open deadline of the problem's tasks, kept by every task write (V3).
+            query.filter(.sql(embed: "\(ident: "problems").\(ident: "next_deadline") < \(bind: today.iso)"))
         }
         if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
@@ -118,6 +121,17 @@ extension Store {
         return query
     }
 
+    /// Units at or below `path`. Paths hold only hex digits, '-' and '/', so on SQLite a range up to
+    /// path + "~" is the prefix and can use the index (its LIKE ignores case and cannot); PostgreSQL keeps
+    /// LIKE, whose meaning does not depend on the database's collation.
+    func subtree(_ group: QueryBuilder<ProblemModel>, _ path: String) {
+        if isSQLite {
+            group.group(.and) { $0.filter(\.$unitPath >= path).filter(\.$unitPath < path + "~") }
+        } else {
+            group.filter(\.$unitPath, .custom("LIKE"), "\(path)%")
+        }
+    }
+
     /// Statuses in which a task past its deadline is overdue; a closed or stage-closed item is not.
     static let unfinishedStatuses: [ProblemStatus] = [
         .open, .returned, .reopened, .pendingFirstReview, .pendingSecondReview,
@@ -129,23 +143,36 @@ extension Store {
         let page = max(1, page)
         let perPage = min(max(1, perPage), 500)
         let total = try await filtered(filter).count()
-        let query = filtered(filter)
+        let query = try await filtered(filter)
         switch sort {
         case .number: query.sort(\.$number)
         case .deadline:
             // Earliest open deadline first; items without one (ongoing, no task yet) last.
-            query.sort(
-                .sql(
-                    unsafeRaw: """
-                        COALESCE((SELECT MIN("deadline") FROM "tasks" WHERE "tasks"."problem_id" = "problems"."id" \
-                        AND "tasks"."status" = 'inProgress'), '9999-12-31')
-                        """), .ascending)
+            query.sort(.sql(unsafeRaw: #"COALESCE("problems"."next_deadline", '9999-12-31')"#), .ascending)
             query.sort(\.$number)
         case .status: query.sort(\.$status).sort(\.$number)
         case .updated: query.sort(\.$updatedAt, .descending).sort(\.$number)
         case .category: query.sort(\.$categoryCode).sort(\.$number)
         }
-        let models = try await query.range(((page - 1) * perPage)..<(page * perPage)).all()
+        // Ids first: the page is chosen on a covering index, then only its rows are read whole.
+        let ids = try await query.field(\.$id).range(((page - 1) * perPage)..<(page * perPage)).all().compactMap(\.id)
+        let byID = Dictionary(
+            uniqueKeysWithValues: try await ProblemModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        let rows = try await rows(for: ids.compactMap { byID[$0] }, today: today)
+        return LedgerPage(rows: rows, total: total, page: page, perPage: perPage)
+    }
+
+    /// Every row of the filtered ledger in number order, a chunk at a time from where the last chunk ended
+    /// (keyset paging: each chunk costs the same however deep into the ledger it is). For exports.
+    public func ledgerRows(_ filter: LedgerFilter, today: LocalDate, after number: String?, limit: Int) async throws
+        -> [LedgerRow]
+    {
+        let query = try await filtered(filter)
+        if let number { query.filter(\.$number > number) }
+        return try await rows(for: query.sort(\.$number).limit(min(max(1, limit), 5_000)).all(), today: today)
+    }
+
+    func rows(for models: [ProblemModel], today: LocalDate) async throws -> [LedgerRow] {
         let ids = models.compactMap(\.id)
         let tasks = try await tasks(of: ids)
         let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(Set(models.map(\.sourceID)))).all()
@@ -160,7 +187,7 @@ extension Store {
                 latest[entry.problemID] = "\(day) \(entry.text)"
             }
         }
-        let rows = models.map { model -> LedgerRow in
+        return models.map { model -> LedgerRow in
             let problem = Self.problem(model, unitName: names[model.unitID] ?? "")
             let source = sources[model.sourceID]
             let problemTasks = tasks[model.id!] ?? []
@@ -170,7 +197,6 @@ extension Store {
                 tasks: problemTasks, latestProgress: latest[model.id!],
                 overdue: Self.isOverdue(problem.status, problemTasks, today: today))
         }
-        return LedgerPage(rows: rows, total: total, page: page, perPage: perPage)
     }
 
     static func isOverdue(_ status: ProblemStatus, _ tasks: [RectificationTask], today: LocalDate) -> Bool {
@@ -240,7 +266,7 @@ extension Store {
     {
         var filter = LedgerFilter(roots: roots, statuses: Self.unfinishedStatuses)
         filter.leaderID = leaderID
-        let problemQuery = filtered(filter)
+        let problemQuery = try await filtered(filter)
         let problems = try await problemQuery.all()
         guard !problems.isEmpty else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: problems.map { ($0.id!, $0) })

@@ -195,7 +195,8 @@ public struct ClusterCandidate: Sendable {
 extension Store {
     /// Problems in scope since a date, with the source they came from as their "round".
     public func clusterCandidates(_ filter: LedgerFilter, since: Date?) async throws -> [ClusterCandidate] {
-        let query = filtered(filter).field(\.$id).field(\.$unitID).field(\.$sourceID).field(\.$text).field(\.$createdAt)
+        let query = try await filtered(filter).field(\.$id).field(\.$unitID).field(\.$sourceID).field(\.$text).field(
+            \.$createdAt)
         if let since { query.filter(\.$createdAt >= since) }
         let models = try await query.sort(\.$createdAt).sort(\.$id).limit(200_000).all()
         let sources = try await sourcesByID(Set(models.map(\.sourceID)))

@@ -49,6 +49,7 @@ extension Store {
         model.createdAt = tx.now
         model.updatedAt = tx.now
         try await model.create(on: tx.db)
+        try await Self.refreshNextDeadline(problemID, tx: tx)
         let task = try await self.task(model, on: tx.db)
         try await tx.record(
             "task.create", entity: "task", id: model.id!.uuidString, unitPath: problem.unitPath, before: nil,
@@ -63,26 +64,36 @@ extension Store {
     {
         try Self.validate(fields)
         return try await write(actor) { tx in
-            let model = try await Self.taskModel(id, on: tx.db)
-            guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
-            let problem = try await Self.problemModel(model.problemID, on: tx.db)
-            let status = ProblemStatus(rawValue: problem.status) ?? .open
-            guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-            if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
-                throw StoreError.workflow(.ongoingTaskCannotComplete)
-            }
-            try await self.checkLeader(fields.leaderID, on: tx.db)
-            let before = try await self.task(model, on: tx.db)
-            Self.apply(fields, to: model)
-            model.version += 1
-            model.updatedAt = tx.now
-            try await model.save(on: tx.db)
-            let after = try await self.task(model, on: tx.db)
-            try await tx.record(
-                "task.update", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
-                after: after)
-            return after
+            let problemID = try await Self.taskModel(id, on: tx.db).problemID
+            return try await self.updateTask(id, version: version, fields, problemID: problemID, tx: tx)
         }
+    }
+
+    /// The one task update, for the edit form, the API and the ledger import alike.
+    @discardableResult
+    func updateTask(_ id: UUID, version: Int, _ fields: TaskFields, problemID: UUID, tx: WriteTransaction)
+        async throws -> RectificationTask
+    {
+        let model = try await Self.taskModel(id, on: tx.db)
+        guard model.problemID == problemID else { throw StoreError.notFound(what: "该问题下的整改任务") }
+        guard model.version == version else { throw StoreError.workflow(.versionConflict(current: model.version)) }
+        let problem = try await Self.problemModel(model.problemID, on: tx.db)
+        let status = ProblemStatus(rawValue: problem.status) ?? .open
+        guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
+        if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
+            throw StoreError.workflow(.ongoingTaskCannotComplete)
+        }
+        try await checkLeader(fields.leaderID, on: tx.db)
+        let before = try await task(model, on: tx.db)
+        Self.apply(fields, to: model)
+        model.version += 1
+        model.updatedAt = tx.now
+        try await model.save(on: tx.db)
+        try await Self.refreshNextDeadline(model.problemID, tx: tx)
+        let after = try await task(model, on: tx.db)
+        try await tx.record(
+            "task.update", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before, after: after)
+        return after
     }
 
     public func completeTask(_ id: UUID, version: Int, by actor: AuditActor) async throws -> RectificationTask {
@@ -103,6 +114,7 @@ extension Store {
             model.version += 1
             model.updatedAt = tx.now
             try await model.save(on: tx.db)
+            try await Self.refreshNextDeadline(model.problemID, tx: tx)
             let after = try await self.task(model, on: tx.db)
             try await tx.record(
                 "task.complete", entity: "task", id: id.uuidString, unitPath: problem.unitPath, before: before,
@@ -153,6 +165,17 @@ extension Store {
             assignee: model.assignee, deadline: model.deadline.flatMap(LocalDate.init(iso:)), status: status,
             statusLabel: status.label(kind: kind), completedOn: model.completedOn.flatMap(LocalDate.init(iso:)),
             version: model.version)
+    }
+
+    /// Keeps a problem's earliest open deadline beside it (V3): every task write calls this in its transaction.
+    static func refreshNextDeadline(_ problemID: UUID, tx: WriteTransaction) async throws {
+        try await tx.sql.raw(
+            """
+            UPDATE problems SET next_deadline = (SELECT MIN(tasks.deadline) FROM tasks \
+            WHERE tasks.problem_id = \(bind: problemID) AND tasks.status = 'inProgress' AND tasks.kind <> 'ongoing') \
+            WHERE id = \(bind: problemID)
+            """
+        ).run()
     }
 
     static func apply(_ fields: TaskFields, to model: TaskModel) {
