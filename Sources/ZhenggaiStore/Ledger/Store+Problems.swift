@@ -241,6 +241,9 @@ extension Store {
         }
     }
 
+    /// One decoder for every row: making one per problem was a measurable share of reading a large ledger.
+    static let outlineDecoder = JSONDecoder()
+
     static func problemModel(_ id: UUID, on database: any Database) async throws -> ProblemModel {
         guard let model = try await ProblemModel.find(id, on: database) else { throw StoreError.notFound(what: "问题") }
         return model
@@ -248,7 +251,7 @@ extension Store {
 
     static func problem(_ model: ProblemModel, unitName: String) -> Problem {
         let status = ProblemStatus(rawValue: model.status) ?? .open
-        let outline = (try? JSONDecoder().decode([String].self, from: Data(model.outlinePath.utf8))) ?? []
+        let outline = model.outlinePath == "[]" ? [] : (try? outlineDecoder.decode([String].self, from: Data(model.outlinePath.utf8))) ?? []
         return Problem(
             id: model.id!, number: model.number, sourceID: model.sourceID, unitID: model.unitID, unitName: unitName,
             unitPath: model.unitPath, text: model.text, outlinePath: outline, categoryCode: model.categoryCode,
