@@ -251,7 +251,9 @@ extension Store {
 
     static func problem(_ model: ProblemModel, unitName: String) -> Problem {
         let status = ProblemStatus(rawValue: model.status) ?? .open
-        let outline = model.outlinePath == "[]" ? [] : (try? outlineDecoder.decode([String].self, from: Data(model.outlinePath.utf8))) ?? []
+        let outline =
+            model.outlinePath == "[]"
+            ? [] : (try? outlineDecoder.decode([String].self, from: Data(model.outlinePath.utf8))) ?? []
         return Problem(
             id: model.id!, number: model.number, sourceID: model.sourceID, unitID: model.unitID, unitName: unitName,
             unitPath: model.unitPath, text: model.text, outlinePath: outline, categoryCode: model.categoryCode,
