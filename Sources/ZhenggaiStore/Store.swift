@@ -113,6 +113,7 @@ public final class Store: Sendable {
         migrations.add(V1_LedgerSchema())
         migrations.add(V2_SimilarityDecisions())
         migrations.add(V3_LedgerSpeed())
+        migrations.add(V4_TaskPosition())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

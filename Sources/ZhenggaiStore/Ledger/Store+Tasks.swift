@@ -43,6 +43,7 @@ extension Store {
         let model = TaskModel()
         model.id = UUID()
         model.problemID = problemID
+        model.position = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).count() + 1
         Self.apply(fields, to: model)
         model.status = TaskStatus.inProgress.rawValue
         model.version = 1
@@ -140,7 +141,7 @@ extension Store {
     func tasks(of problemIDs: [UUID]) async throws -> [UUID: [RectificationTask]] {
         guard !problemIDs.isEmpty else { return [:] }
         let models = try await TaskModel.query(on: db).filter(\.$problemID ~~ problemIDs)
-            .sort(\.$createdAt).sort(\.$id).all()
+            .sort(\.$position).sort(\.$createdAt).sort(\.$id).all()
         let names = try await userNames(Set(models.compactMap(\.leaderID)))
         var result: [UUID: [RectificationTask]] = [:]
         for model in models {

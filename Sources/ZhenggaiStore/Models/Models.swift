@@ -129,6 +129,7 @@ final class TaskModel: Model, @unchecked Sendable {
     @OptionalField(key: "deadline") var deadline: String?
     @Field(key: "status") var status: String
     @OptionalField(key: "completed_on") var completedOn: String?
+    @Field(key: "position") var position: Int
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
