@@ -90,7 +90,11 @@ public final class Store: Sendable {
         case .postgres(let url):
             do {
                 databases.use(
-                    try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+                    // Writers queue on the audit head row; under a burst a writer may wait its turn for a while.
+                    try .postgres(
+                        url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(120),
+                        sqlLogLevel: .trace),
+                    as: .psql)
             } catch {
                 throw StoreOpenError.badURL("\(error)")
             }
