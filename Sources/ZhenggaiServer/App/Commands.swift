@@ -25,11 +25,11 @@ public enum Commands {
         }
         do {
             if let password = try await ZhenggaiApp.prepare(store) {
-                print("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：\(password)")
+                say("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：\(password)")
             }
             let app = try await Application.make(Environment(name: "production", arguments: ["zhenggai"]))
             ZhenggaiApp.configure(app, settings: settings, store: store)
-            print("政改（Zhenggai）已启动：http://\(host):\(port)/  数据目录：\(store.configuration.dataDirectory.path)")
+            say("政改（Zhenggai）已启动：http://\(host):\(port)/  数据目录：\(store.configuration.dataDirectory.path)")
             do {
                 try await app.execute()
             } catch {
@@ -42,6 +42,12 @@ public enum Commands {
             throw error
         }
         await store.shutdown()
+    }
+
+    /// Written at once, not buffered: under a service manager stdout is a pipe, and the one-time admin
+    /// password must reach the log before the server runs for days.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// Runs `body` with a migrated store and always closes it.
