@@ -42,6 +42,7 @@ public struct SimilarityIndex: Sendable {
     private var postedCount = 0
     private var tail: [UInt32: [UInt32]] = [:]
     private var deletedCount = 0
+    private let scratch = SearchScratch()
 
     /// The configured names, or `nil` when there are none (saves a lookup per character).
     var placeNames: PlaceNames? { configuration.placeNames.isEmpty ? nil : configuration.placeNames }
@@ -356,130 +357,144 @@ public struct SimilarityIndex: Sendable {
         relativeScore: Double
     ) -> [SimilarityMatch] {
         guard limit > 0, !ids.isEmpty else { return [] }
-        let query = QueryTerms(text: text, index: self)
-        guard query.norm > 0 else { return [] }
+        // The shared buffers when they are free; a search running at the same time on another thread
+        // (through a copy of this index) uses buffers of its own.
+        let owned = scratch.lock.try()
+        let buffers = owned ? scratch.buffers : SearchBuffers()
+        defer {
+            buffers.clearQueryWeights()
+            if owned {
+                scratch.lock.unlock()
+            }
+        }
+        let norm = queryTerms(text, into: buffers)
+        guard norm > 0 else { return [] }
         let cut = before.map(ordinalCut(before:)) ?? ids.count
         // At least `limit` candidates (up to 256), so a large limit can be filled.
         let scored = max(configuration.candidatesScored, min(limit, 256))
-        let candidates = rareShingleCandidates(query, cut: cut, scored: scored)
+        rareShingleCandidates(cut: cut, scored: scored, buffers: buffers)
         return rank(
-            candidates, query: query, scope: scope, limit: limit, excluding: excluding,
-            minimumScore: minimumScore, relativeScore: Float(relativeScore))
+            queryNorm: norm, scope: scope, limit: limit, excluding: excluding,
+            minimumScore: minimumScore, relativeScore: Float(relativeScore), buffers: buffers)
     }
 
     /// First ordinal whose sequence is at or above `sequence` (sequences rise with ordinals).
     private func ordinalCut(before sequence: UInt64) -> Int {
-        var low = 0
-        var high = sequences.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sequences[middle] < sequence {
-                low = middle + 1
-            } else {
-                high = middle
-            }
+        sequences.withUnsafeBufferPointer { sequences in
+            lowerBound(sequences, 0, sequences.count) { $0 < sequence }
         }
-        return low
     }
 
-    struct QueryTerms {
-        /// Known terms with weight > 0, sorted by term number.
+    /// Normalises and shingles the query into `buffers`: its known terms with weight > 0 sorted by
+    /// term number, their weights, and the same by term number. Returns the query's norm.
+    private func queryTerms(_ text: String, into buffers: SearchBuffers) -> Float {
+        SimilarityText.normalise(text, placeNames: placeNames, into: &buffers.scalars, letters: &buffers.letters)
+        // (term, weight bits) packed so that sorting integers sorts by term; unknown keys are kept
+        // apart. One sort, then duplicates (a shingle seen twice) are skipped.
+        var pairs: [UInt64] = []
+        var unknown: [UInt32] = []
+        swap(&pairs, &buffers.pairs)
+        swap(&unknown, &buffers.unknown)
+        defer {
+            swap(&pairs, &buffers.pairs)
+            swap(&unknown, &buffers.unknown)
+        }
+        pairs.removeAll(keepingCapacity: true)
+        unknown.removeAll(keepingCapacity: true)
+        Shingles.forEach(in: buffers.scalars, length: configuration.shingleLength) { key, _ in
+            if let term = termTable.term(for: key) {
+                pairs.append(UInt64(term) << 32 | UInt64(weight(of: term).bitPattern))
+            } else if !boilerplateKeys.contains(key) {
+                unknown.append(key)
+            }
+        }
+        // By term only: the weight below it is the term's, so equal terms make equal keys.
+        sortKeys(&pairs, spare: &buffers.spare, fromBit: 32)
+        var norm: Float = 0
         var terms: [UInt32] = []
         var weights: [Float] = []
-        var norm: Float = 0
-        /// The same terms (plus one, 0 = empty) in an open-addressing set, for scoring candidates.
-        var slots: [UInt32] = []
-        var slotWeights: [Float] = []
-
-        @inline(__always)
-        static func slot(of value: UInt32, mask: Int) -> Int {
-            Int(truncatingIfNeeded: (UInt64(value) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        swap(&terms, &buffers.terms)
+        swap(&weights, &buffers.weights)
+        terms.removeAll(keepingCapacity: true)
+        weights.removeAll(keepingCapacity: true)
+        var previous = UInt64.max
+        for pair in pairs where pair != previous {
+            previous = pair
+            let weight = Float(bitPattern: UInt32(truncatingIfNeeded: pair))
+            norm += weight
+            if weight > 0 {
+                terms.append(UInt32(truncatingIfNeeded: pair >> 32))
+                weights.append(weight)
+            }
         }
-
-        init(text: String, index: SimilarityIndex) {
-            let normalised = SimilarityText(text, placeNames: index.placeNames)
-            // (term, weight bits) packed so that sorting integers sorts by term; unknown keys are kept
-            // apart. One sort, then duplicates (a shingle seen twice) are skipped.
-            var pairs: [UInt64] = []
-            var unknown: [UInt32] = []
-            pairs.reserveCapacity(normalised.scalars.count)
-            Shingles.forEach(in: normalised.scalars, length: index.configuration.shingleLength) { key, _ in
-                if let term = index.termTable.term(for: key) {
-                    pairs.append(UInt64(term) << 32 | UInt64(index.weight(of: term).bitPattern))
-                } else if !index.boilerplateKeys.contains(key) {
-                    unknown.append(key)
-                }
-            }
-            pairs.sort()
-            terms.reserveCapacity(pairs.count)
-            weights.reserveCapacity(pairs.count)
-            var previous = UInt64.max
-            for pair in pairs where pair != previous {
-                previous = pair
-                let weight = Float(bitPattern: UInt32(truncatingIfNeeded: pair))
-                norm += weight
-                if weight > 0 {
-                    terms.append(UInt32(truncatingIfNeeded: pair >> 32))
-                    weights.append(weight)
-                }
-            }
-            var size = 64
-            while size < terms.count * 4 {
-                size <<= 1
-            }
-            slots = Array(repeating: 0, count: size)
-            slotWeights = Array(repeating: 0, count: size)
+        // Query weights by term number, for scoring candidates without a hash lookup per term;
+        // `search` puts the zeros back when it is done.
+        let termCount = documentFrequency.count
+        if buffers.queryWeights.count < termCount {
+            buffers.queryWeights.append(contentsOf: repeatElement(0, count: termCount - buffers.queryWeights.count))
+        }
+        buffers.queryWeights.withUnsafeMutableBufferPointer { dense in
             for (term, weight) in zip(terms, weights) {
-                var slot = Self.slot(of: term &+ 1, mask: size - 1)
-                while slots[slot] != 0 {
-                    slot = (slot + 1) & (size - 1)
-                }
-                slots[slot] = term &+ 1
-                slotWeights[slot] = weight
-            }
-            if !unknown.isEmpty {
-                // Unknown to the index: they can match nothing, but they make the query more specific.
-                unknown.sort()
-                let distinct = unknown.uniquedSorted().count
-                norm += Float(distinct) * SimilarityIndex.idf(documentFrequency: 0, count: index.count)
+                dense[Int(term)] = weight
             }
         }
+        swap(&terms, &buffers.terms)
+        swap(&weights, &buffers.weights)
+        if !unknown.isEmpty {
+            // Unknown to the index: they can match nothing, but they make the query more specific.
+            unknown.sort()
+            var distinct = 0
+            var last: UInt32?
+            for key in unknown where key != last {
+                distinct += 1
+                last = key
+            }
+            norm += Float(distinct) * SimilarityIndex.idf(documentFrequency: 0, count: count)
+        }
+        return norm
     }
 
     /// Accumulates, per ordinal below `cut`, the weight of the query's rare shingles it contains,
     /// visiting the rarest shingles' postings first and the newest problems first, within the budget;
-    /// returns the candidates whose sum is at least half the best one, best first, at most `scored`.
-    private func rareShingleCandidates(_ query: QueryTerms, cut: Int, scored: Int) -> [Int32] {
+    /// leaves in `buffers.candidates` those whose sum is at least half the best one, best first,
+    /// at most `scored`.
+    private func rareShingleCandidates(cut: Int, scored: Int, buffers: SearchBuffers) {
         // Rarest first: sort (frequency, position) packed in one integer, no closure calls.
         var order: [UInt64] = []
-        order.reserveCapacity(query.terms.count)
+        swap(&order, &buffers.order)
+        defer { swap(&order, &buffers.order) }
+        order.removeAll(keepingCapacity: true)
         documentFrequency.withUnsafeBufferPointer { frequency in
-            for (position, term) in query.terms.enumerated() {
+            for (position, term) in buffers.terms.enumerated() {
                 order.append(UInt64(frequency[Int(term)]) << 32 | UInt64(position))
             }
         }
-        order.sort()
+        sortKeys(&order, spare: &buffers.spare)
         let budget = configuration.postingsBudget
-        var capacity = 64
-        while capacity < budget * 2 {
-            capacity <<= 1
-        }
+        let hashed = buffers.prepareAccumulator(budget: budget, ordinals: ids.count)
         let posted = postedCount
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { slots in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity) { sums in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: budget) { touched in
-                    var sums = Accumulator(slots: slots, sums: sums, touched: touched)
+        let terms = buffers.terms
+        let weights = buffers.weights
+        buffers.sums.withUnsafeMutableBufferPointer { sums in
+            buffers.slotOrdinals.withUnsafeMutableBufferPointer { slotOrdinals in
+                buffers.touched.withUnsafeMutableBufferPointer { touched in
+                    var sums = Accumulator(
+                        sums: sums, slotOrdinals: hashed ? slotOrdinals : nil, touched: touched)
                     postings.withUnsafeBufferPointer { postings in
                         postingStarts.withUnsafeBufferPointer { starts in
                             for packed in order where sums.visited < budget {
                                 let position = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
-                                let term = Int(query.terms[position])
-                                let weight = query.weights[position]
+                                let term = Int(terms[position])
+                                let weight = weights[position]
                                 if term + 1 < starts.count {
                                     let start = starts[term]
                                     var end = starts[term + 1]
                                     if cut < posted {
-                                        end = upperBound(postings, start, end, below: UInt32(cut))
+                                        // Ordinals spread fairly evenly over a term's postings: start
+                                        // where `cut` would sit if they were even, which is also where
+                                        // the visit below begins reading.
+                                        let guess = start + (end - start) * cut / posted
+                                        end = postingsBelow(postings, start, end, UInt32(cut), from: guess)
                                     }
                                     let take = min(end - start, budget - sums.visited)
                                     var cursor = end
@@ -496,73 +511,127 @@ public struct SimilarityIndex: Sendable {
                             }
                         }
                     }
-                    return sums.best(scored)
+                    sums.best(scored, into: &buffers.kept, passing: &buffers.spare)
                 }
             }
+        }
+        buffers.candidates.removeAll(keepingCapacity: true)
+        for packed in buffers.kept {
+            buffers.candidates.append(Int32(bitPattern: UInt32(truncatingIfNeeded: packed)))
         }
     }
 
     /// Scores candidates in full, applies scope and cut-offs, and orders them by tier then score.
     private func rank(
-        _ candidates: [Int32],
-        query: QueryTerms,
+        queryNorm: Float,
         scope: SimilarityScope,
         limit: Int,
         excluding: String?,
         minimumScore: MinimumScores,
-        relativeScore: Float
+        relativeScore: Float,
+        buffers: SearchBuffers
     ) -> [SimilarityMatch] {
-        let floors = [minimumScore.sameUnit, minimumScore.parentSubtree, minimumScore.elsewhere].map(Float.init)
-        let lowest = floors.min() ?? 0
+        let floors = (
+            sameUnit: Float(minimumScore.sameUnit), parentSubtree: Float(minimumScore.parentSubtree),
+            elsewhere: Float(minimumScore.elsewhere)
+        )
+        let lowest = min(floors.sameUnit, floors.parentSubtree, floors.elsewhere)
         let period = scope.period.map { Self.day(of: $0.lowerBound)...Self.day(of: $0.upperBound) }
         let scopeUnit = scope.unit.flatMap { unitNumbers[$0] }
+        var gathered: [Record] = []
         var tiers: [TierOfUnit] = []
         var scored: [Scored] = []
-        for candidate in candidates {
-            let ordinal = Int(candidate)
-            let record = records[ordinal]
-            guard record.alive else { continue }
-            if let period, !period.contains(record.day) {
-                continue
-            }
-            let (shared, count) = sharedWeight(query, terms: record.terms)
-            // Tail problems were weighed when they came in; weigh them as of now, like the query.
-            let norm = ordinal >= postedCount ? currentNorm(of: record) : record.norm
-            let denominator = (query.norm * norm).squareRoot()
-            guard denominator > 0 else { continue }
-            let score = min(1, shared / denominator)
-            guard score >= lowest, excluding == nil || ids[ordinal] != excluding else { continue }
-            let unit = record.unit
-            let tier: SimilarityTier
-            if let known = tiers.first(where: { $0.unit == unit }) {
-                tier = known.tier
-            } else {
-                if unit == scopeUnit {
-                    tier = .sameUnit
-                } else if scope.isInParentSubtree(unitNames[Int(unit)]) {
-                    tier = .parentSubtree
-                } else {
-                    tier = .elsewhere
-                }
-                tiers.append(TierOfUnit(unit: unit, tier: tier))
-            }
-            guard score >= floors[tier.rawValue] else { continue }
-            scored.append(Scored(ordinal: candidate, score: score, shared: count, tier: tier))
+        swap(&gathered, &buffers.gathered)
+        swap(&tiers, &buffers.tiers)
+        swap(&scored, &buffers.scored)
+        defer {
+            swap(&gathered, &buffers.gathered)
+            swap(&tiers, &buffers.tiers)
+            swap(&scored, &buffers.scored)
         }
-        guard let best = scored.map(\.score).max() else { return [] }
+        gathered.removeAll(keepingCapacity: true)
+        tiers.removeAll(keepingCapacity: true)
+        scored.removeAll(keepingCapacity: true)
+        // Read every candidate's record first: independent loads that the processor overlaps, where
+        // reading each inside the scoring loop below would wait for one cache miss after another.
+        records.withUnsafeBufferPointer { records in
+            for candidate in buffers.candidates {
+                gathered.append(records[Int(candidate)])
+            }
+        }
+        let candidates = buffers.candidates
+        documentTerms.withUnsafeBufferPointer { terms in
+            // Likewise touch each candidate's terms, one load per cache line, before scoring any.
+            var touched: UInt32 = 0
+            for record in gathered {
+                var position = record.termStart
+                let end = position + Int(record.termCount)
+                while position < end {
+                    touched ^= terms[position]
+                    position += 16
+                }
+            }
+            buffers.touchedTerms = touched
+            buffers.queryWeights.withUnsafeBufferPointer { weights in
+                for (position, record) in gathered.enumerated() {
+                    let ordinal = Int(candidates[position])
+                    guard record.alive else { continue }
+                    if let period, !period.contains(record.day) {
+                        continue
+                    }
+                    let (shared, count) = sharedWeight(weights, terms, record.terms)
+                    // Tail problems were weighed when they came in; weigh them as of now, like the query.
+                    let norm = ordinal >= postedCount ? currentNorm(of: record) : record.norm
+                    let denominator = (queryNorm * norm).squareRoot()
+                    guard denominator > 0 else { continue }
+                    let score = min(1, shared / denominator)
+                    guard score >= lowest, excluding == nil || ids[ordinal] != excluding else { continue }
+                    let unit = record.unit
+                    let tier: SimilarityTier
+                    if let known = tiers.first(where: { $0.unit == unit }) {
+                        tier = known.tier
+                    } else {
+                        if unit == scopeUnit {
+                            tier = .sameUnit
+                        } else if scope.isInParentSubtree(unitNames[Int(unit)]) {
+                            tier = .parentSubtree
+                        } else {
+                            tier = .elsewhere
+                        }
+                        tiers.append(TierOfUnit(unit: unit, tier: tier))
+                    }
+                    let floor =
+                        switch tier {
+                        case .sameUnit: floors.sameUnit
+                        case .parentSubtree: floors.parentSubtree
+                        case .elsewhere: floors.elsewhere
+                        }
+                    guard score >= floor else { continue }
+                    scored.append(
+                        Scored(ordinal: Int32(ordinal), score: score, shared: count, tier: tier, record: record))
+                }
+            }
+        }
+        var best: Float?
+        for item in scored where best.map({ item.score > $0 }) ?? true {
+            best = item.score
+        }
+        guard let best else { return [] }
         let floor = best * relativeScore
         scored.removeAll { $0.score < floor }
+        // The ids alone, so that the comparison does not copy the whole index into its context.
+        let identifiers = ids
         scored.sort {
             if $0.tier != $1.tier { return $0.tier < $1.tier }
             if $0.score != $1.score { return $0.score > $1.score }
-            return ids[Int($0.ordinal)] < ids[Int($1.ordinal)]
+            return identifiers[Int($0.ordinal)] < identifiers[Int($1.ordinal)]
         }
         return scored.prefix(limit).map { item in
             let ordinal = Int(item.ordinal)
             return SimilarityMatch(
                 id: ids[ordinal],
-                unit: unitNames[Int(records[ordinal].unit)],
-                date: records[ordinal].date,
+                unit: unitNames[Int(item.record.unit)],
+                date: item.record.date,
                 score: (Double(item.score) * 10_000).rounded() / 10_000,
                 tier: item.tier,
                 sequence: sequences[ordinal],
@@ -579,52 +648,171 @@ public struct SimilarityIndex: Sendable {
         return norm
     }
 
-    /// Sum of query weights over the shingles the problem shares with the query: each of the problem's
-    /// terms is looked up in the query's small hash set (independent lookups, unlike a merge's chain).
-    private func sharedWeight(_ query: QueryTerms, terms range: Range<Int>) -> (Float, Int) {
-        documentTerms.withUnsafeBufferPointer { terms in
-            query.slots.withUnsafeBufferPointer { slots in
-                query.slotWeights.withUnsafeBufferPointer { weights in
-                    var sum: Float = 0
-                    var count = 0
-                    let mask = slots.count - 1
-                    for position in range {
-                        let wanted = terms[position] &+ 1
-                        var slot = QueryTerms.slot(of: wanted, mask: mask)
-                        while true {
-                            let current = slots[slot]
-                            if current == wanted {
-                                sum += weights[slot]
-                                count += 1
-                                break
-                            }
-                            if current == 0 {
-                                break
-                            }
-                            slot = (slot + 1) & mask
-                        }
+    /// Sum of query weights over the shingles the problem shares with the query, in the problem's
+    /// term order, and how many they are. Terms not in the query weigh 0, so each term costs one load
+    /// and no branch (whether a term is shared is unpredictable).
+    @inline(__always)
+    private func sharedWeight(
+        _ queryWeights: UnsafeBufferPointer<Float>,
+        _ terms: UnsafeBufferPointer<UInt32>,
+        _ range: Range<Int>
+    ) -> (Float, Int) {
+        var sum: Float = 0
+        var count = 0
+        for position in range {
+            let weight = queryWeights[Int(terms[position])]
+            sum += weight
+            count &+= isPositive(weight)
+        }
+        return (sum, count)
+    }
+}
+
+/// Sorts keys ascending by their bits from `lowestBit` up (keys equal there keep their order), by a
+/// radix sort over the bytes that differ between keys: a query's few dozen keys take two or three
+/// passes without a data-dependent branch, where a comparison sort's mispredictions and dependent
+/// loads cost more than the rest of building the query.
+private func sortKeys(_ keys: inout [UInt64], spare: inout [UInt64], fromBit lowestBit: Int = 0) {
+    let count = keys.count
+    guard count > 1 else { return }
+    var anySet: UInt64 = 0
+    var allSet: UInt64 = ~0
+    for key in keys {
+        anySet |= key
+        allSet &= key
+    }
+    let varying = (anySet ^ allSet) >> UInt64(lowestBit)
+    if spare.count < count {
+        spare = Array(repeating: 0, count: count)
+    }
+    var sortedInSpare = false
+    keys.withUnsafeMutableBufferPointer { keys in
+        spare.withUnsafeMutableBufferPointer { spare in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+                var source = keys
+                var target = UnsafeMutableBufferPointer(rebasing: spare[0..<count])
+                var digit = 0
+                while lowestBit + digit < 64 {
+                    defer { digit += 8 }
+                    guard (varying >> UInt64(digit)) & 0xFF != 0 else { continue }
+                    let shift = UInt64(lowestBit + digit)
+                    counts.initialize(repeating: 0)
+                    for key in source {
+                        counts[Int(truncatingIfNeeded: (key >> shift) & 0xFF)] += 1
                     }
-                    return (sum, count)
+                    var total = 0
+                    for bucket in 0..<256 {
+                        let size = counts[bucket]
+                        counts[bucket] = total
+                        total += size
+                    }
+                    for key in source {
+                        let bucket = Int(truncatingIfNeeded: (key >> shift) & 0xFF)
+                        target[counts[bucket]] = key
+                        counts[bucket] += 1
+                    }
+                    swap(&source, &target)
+                    sortedInSpare.toggle()
+                }
+                if sortedInSpare {
+                    for index in 0..<count {
+                        keys[index] = spare[index]
+                    }
                 }
             }
         }
     }
 }
 
-/// First position in `postings[start..<end]` (ascending) holding a value at or above `limit`.
+/// 1 when `value` (never negative here) is above 0, else 0, by arithmetic on its bits: written as a
+/// comparison, the compiler emits a branch, mispredicted whenever the outcome is unpredictable.
 @inline(__always)
-private func upperBound(_ postings: UnsafeBufferPointer<UInt32>, _ start: Int, _ end: Int, below limit: UInt32) -> Int {
+private func isPositive(_ value: Float) -> Int {
+    Int(truncatingIfNeeded: (value.bitPattern &+ 0x7FFF_FFFF) >> 31)
+}
+
+/// First position in `postings[start..<end]` (ascending) holding a value at or above `limit`, found by
+/// galloping from `guess` (a few nearby cache lines when the guess is good, where a binary search over
+/// the whole range reads far-apart ones), then searching the bracketed range.
+@inline(__always)
+private func postingsBelow(
+    _ postings: UnsafeBufferPointer<UInt32>, _ start: Int, _ end: Int, _ limit: UInt32, from guess: Int
+) -> Int {
+    // Invariant: every position below `low` holds a value below `limit`; none from `high` on does.
     var low = start
     var high = end
-    while low < high {
-        let middle = (low + high) >> 1
-        if postings[middle] < limit {
-            low = middle + 1
-        } else {
-            high = middle
+    var probe = min(max(guess, start), end)
+    var step = 1
+    if probe < end && postings[probe] < limit {
+        low = probe + 1
+        while true {
+            let next = probe + step
+            if next >= end {
+                break
+            }
+            if postings[next] < limit {
+                low = next + 1
+                probe = next
+                step <<= 1
+            } else {
+                high = next
+                break
+            }
+        }
+    } else {
+        high = probe
+        while true {
+            let next = probe - step
+            if next < start {
+                break
+            }
+            if postings[next] >= limit {
+                high = next
+                probe = next
+                step <<= 1
+            } else {
+                low = next + 1
+                break
+            }
         }
     }
-    return low
+    return postingsBelow(postings, low, high, limit)
+}
+
+/// First position in `postings[start..<end]` (ascending) holding a value at or above `limit`, without
+/// a branch per step: the comparisons of a binary search are unpredictable by nature, and a query
+/// makes one search per shingle it visits.
+@inline(__always)
+private func postingsBelow(_ postings: UnsafeBufferPointer<UInt32>, _ start: Int, _ end: Int, _ limit: UInt32) -> Int {
+    var base = start
+    var length = end - start
+    guard length > 0 else { return start }
+    while length > 1 {
+        let half = length >> 1
+        // 1 when the value is below the limit (the difference of two 32-bit values wraps below 0):
+        // arithmetic, so that the compiler does not turn it back into a branch.
+        let below = Int(truncatingIfNeeded: (UInt64(postings[base + half]) &- UInt64(limit)) >> 63)
+        base &+= half &* below
+        length -= half
+    }
+    return base + Int(truncatingIfNeeded: (UInt64(postings[base]) &- UInt64(limit)) >> 63)
+}
+
+/// First position in `values[start..<end]` whose value is not `isBelow` (the values are ascending),
+/// without a branch per step: the comparisons of a binary search are unpredictable by nature.
+@inline(__always)
+private func lowerBound<T>(
+    _ values: UnsafeBufferPointer<T>, _ start: Int, _ end: Int, _ isBelow: (T) -> Bool
+) -> Int {
+    var base = start
+    var length = end - start
+    guard length > 0 else { return start }
+    while length > 1 {
+        let half = length >> 1
+        base = isBelow(values[base + half]) ? base + half : base
+        length -= half
+    }
+    return isBelow(values[base]) ? base + 1 : base
 }
 
 /// The per-problem facts a query reads for each candidate.
@@ -653,66 +841,164 @@ private struct Scored {
     var score: Float
     var shared: Int
     var tier: SimilarityTier
+    var record: Record
 }
 
-/// Sums of weights per ordinal in a small open-addressing table, for one query.
+/// Buffers a search reuses, so that a query allocates next to nothing. Copies of an index share one
+/// (it holds no state between searches); a search that finds it busy uses fresh buffers instead.
+private final class SearchScratch: @unchecked Sendable {
+    let lock = NSLock()
+    let buffers = SearchBuffers()
+}
+
+/// What one search writes as it goes (see `SimilarityIndex.search`); only touched under `lock`.
+private final class SearchBuffers {
+    var scalars: [UInt32] = []
+    var letters: [UInt32] = []
+    var pairs: [UInt64] = []
+    var unknown: [UInt32] = []
+    /// The query's known terms with weight > 0, sorted by term number, and their weights.
+    var terms: [UInt32] = []
+    var weights: [Float] = []
+    /// The weights of `terms` by term number, 0 for every other term.
+    var queryWeights: [Float] = []
+    var order: [UInt64] = []
+    var spare: [UInt64] = []
+    /// The accumulator's sums (by ordinal, or by slot of `slotOrdinals`), all 0 between searches.
+    var sums: [Float] = []
+    /// For a large index, the ordinal in each slot of a small hash table (-1 when empty).
+    var slotOrdinals: [Int32] = []
+    var touched: [Int32] = []
+    var kept: [UInt64] = []
+    var candidates: [Int32] = []
+    var gathered: [Record] = []
+    var tiers: [TierOfUnit] = []
+    var scored: [Scored] = []
+    /// Where the loads that bring candidates' terms into the cache leave their result, so that the
+    /// compiler keeps them.
+    var touchedTerms: UInt32 = 0
+
+    func clearQueryWeights() {
+        queryWeights.withUnsafeMutableBufferPointer { dense in
+            for term in terms where Int(term) < dense.count {
+                dense[Int(term)] = 0
+            }
+        }
+    }
+
+    /// Sizes the accumulator: sums by ordinal while they fit in the processor's cache (no hashing),
+    /// a small hash table beyond (a query touches at most `budget` ordinals).
+    /// - Returns: whether the hash table is used.
+    func prepareAccumulator(budget: Int, ordinals: Int) -> Bool {
+        if touched.count != budget + 1 {
+            touched = Array(repeating: 0, count: budget + 1)
+        }
+        if ordinals <= 1 << 18 {
+            if sums.count < ordinals || !slotOrdinals.isEmpty {
+                sums = Array(repeating: 0, count: max(ordinals, sums.count))
+                slotOrdinals = []
+            }
+            return false
+        }
+        // A quarter full at most, so that nearly every posting finds its slot at the first probe.
+        var capacity = 64
+        while capacity < budget * 4 {
+            capacity <<= 1
+        }
+        if slotOrdinals.count != capacity {
+            sums = Array(repeating: 0, count: capacity)
+            slotOrdinals = Array(repeating: -1, count: capacity)
+        }
+        return true
+    }
+}
+
+/// Sums of weights per ordinal, for one query: a flat array indexed by ordinal (no hashing, no
+/// branch per posting) or, for a large index, a small open-addressing table (which stays in the
+/// cache); of either, only the touched entries are read back and reset.
 private struct Accumulator {
-    let slots: UnsafeMutableBufferPointer<Int32>
+    /// 0 for ordinals not seen (weights visited are > 0), so a new ordinal and a known one are summed
+    /// alike.
     let sums: UnsafeMutableBufferPointer<Float>
-    /// Slots in first-touch order, so reading the table back costs what was written, not its size.
+    /// The ordinal in each slot, -1 when empty; `nil` when `sums` is indexed by ordinal.
+    let slotOrdinals: UnsafeMutableBufferPointer<Int32>?
+    /// Indices of `sums` in first-touch order, so reading back costs what was written.
     let touched: UnsafeMutableBufferPointer<Int32>
-    let mask: Int
     private(set) var visited = 0
     private var distinct = 0
     private var highest: Float = 0
 
     init(
-        slots: UnsafeMutableBufferPointer<Int32>, sums: UnsafeMutableBufferPointer<Float>,
+        sums: UnsafeMutableBufferPointer<Float>, slotOrdinals: UnsafeMutableBufferPointer<Int32>?,
         touched: UnsafeMutableBufferPointer<Int32>
     ) {
-        slots.initialize(repeating: -1)
-        self.slots = slots
         self.sums = sums
+        self.slotOrdinals = slotOrdinals
         self.touched = touched
-        mask = slots.count - 1
     }
 
     @inline(__always)
     mutating func add(_ ordinal: UInt32, _ weight: Float) {
         visited += 1
-        let wanted = Int32(bitPattern: ordinal)
-        var slot = Int(truncatingIfNeeded: (UInt64(ordinal) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-        while true {
-            let current = slots[slot]
-            if current == wanted {
-                sums[slot] += weight
-                highest = max(highest, sums[slot])
-                return
+        var index = Int(ordinal)
+        if let slotOrdinals {
+            let wanted = Int32(bitPattern: ordinal)
+            let mask = slotOrdinals.count - 1
+            index = Int(truncatingIfNeeded: (UInt64(ordinal) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            var current = slotOrdinals[index]
+            while current != wanted && current >= 0 {
+                index = (index + 1) & mask
+                current = slotOrdinals[index]
             }
-            if current < 0 {
-                slots[slot] = wanted
-                sums[slot] = weight
-                touched[distinct] = Int32(slot)
-                distinct += 1
-                highest = max(highest, weight)
-                return
-            }
-            slot = (slot + 1) & mask
+            slotOrdinals[index] = wanted
         }
+        let old = sums[index]
+        let sum = old + weight
+        sums[index] = sum
+        highest = max(highest, sum)
+        // Always written, counted only when new: whether it is new is unpredictable.
+        touched[distinct] = Int32(truncatingIfNeeded: index)
+        distinct &+= 1 &- isPositive(old)
     }
 
     /// Ordinals whose sum is at least half the highest (candidates far behind on rare shingles cannot
-    /// score well in full), best first (ties: newer first), at most `limit`.
-    func best(_ limit: Int) -> [Int32] {
-        let floor = highest * 0.5
-        var kept: [UInt64] = []
-        for index in 0..<distinct {
-            let slot = Int(touched[index])
-            guard sums[slot] >= floor else { continue }
-            // Non-negative floats order like their bit patterns: pack (sum, ordinal) in one integer.
-            kept.append(UInt64(sums[slot].bitPattern) << 32 | UInt64(UInt32(bitPattern: slots[slot])))
+    /// score well in full), packed with their sums, best first (ties: newer first), at most `limit`.
+    /// Puts the zeros back for the next search.
+    func best(_ limit: Int, into kept: inout [UInt64], passing: inout [UInt64]) {
+        // Non-negative floats order like their bit patterns: pack (sum, ordinal) in one integer, and
+        // compare the floor the same way.
+        let floor = UInt64((highest * 0.5).bitPattern) << 32
+        if passing.count < distinct {
+            passing = Array(repeating: 0, count: distinct)
         }
-        kept.sort(by: >)
-        return kept.prefix(limit).map { Int32(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        // First the sums at or above the floor, without a branch on each (often few pass).
+        var passed = 0
+        passing.withUnsafeMutableBufferPointer { passing in
+            for position in 0..<distinct {
+                let index = Int(touched[position])
+                var ordinal = index
+                if let slotOrdinals {
+                    ordinal = Int(slotOrdinals[index])
+                    slotOrdinals[index] = -1
+                }
+                let packed = UInt64(sums[index].bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: ordinal))
+                sums[index] = 0
+                passing[passed] = packed
+                passed &+= 1 &- Int(truncatingIfNeeded: (packed &- floor) >> 63)
+            }
+        }
+        kept.removeAll(keepingCapacity: true)
+        for packed in passing[0..<passed] {
+            // The best `limit` so far, in descending order: `limit` is small, an insertion is cheap.
+            if kept.count == limit {
+                guard let last = kept.last, packed > last else { continue }
+                kept.removeLast()
+            }
+            var position = kept.count
+            while position > 0 && kept[position - 1] < packed {
+                position -= 1
+            }
+            kept.insert(packed, at: position)
+        }
     }
 }

@@ -26,19 +26,43 @@ struct SimilarityText {
         sourceEnds = scanner.ends
     }
 
+    /// The normalised scalars of `text`, written into `buffer` (whose capacity is reused, so a query
+    /// allocates nothing here); `letters` is scratch space of the same kind.
+    static func normalise(
+        _ text: String, placeNames: PlaceNames?, into buffer: inout [UInt32], letters: inout [UInt32]
+    ) {
+        buffer.removeAll(keepingCapacity: true)
+        letters.removeAll(keepingCapacity: true)
+        var scanner = Scanner(recordOffsets: false, scalars: buffer, letters: letters)
+        buffer = []
+        letters = []
+        scanner.scan(text, placeNames: placeNames)
+        swap(&buffer, &scanner.scalars)
+        swap(&letters, &scanner.letterValues)
+    }
+
     private struct Scanner {
         var scalars: [UInt32] = []
         var starts: [Int32] = []
         var ends: [Int32] = []
         let recordOffsets: Bool
         /// Letters waiting to be classified: a run of only `x` is a placeholder, any other run is kept.
-        var letters: [(value: UInt32, start: Int32, end: Int32)] = []
+        /// Their offsets are kept apart, and only when asked for.
+        var letterValues: [UInt32] = []
+        var letterStarts: [Int32] = []
+        var letterEnds: [Int32] = []
         /// Set after `第` so that the numeral that follows (`第三巡察组`) becomes a break.
         var afterOrdinalMark = false
 
         init(recordOffsets: Bool) {
             self.recordOffsets = recordOffsets
             scalars.reserveCapacity(128)
+        }
+
+        init(recordOffsets: Bool, scalars: [UInt32], letters: [UInt32]) {
+            self.recordOffsets = recordOffsets
+            self.scalars = scalars
+            letterValues = letters
         }
 
         mutating func scan(_ text: String, placeNames: PlaceNames?) {
@@ -98,7 +122,11 @@ struct SimilarityText {
             }
             if value >= 0x61 && value <= 0x7A {
                 afterOrdinalMark = false
-                letters.append((value, start, end))
+                letterValues.append(value)
+                if recordOffsets {
+                    letterStarts.append(start)
+                    letterEnds.append(end)
+                }
                 return
             }
             flushLetters()
@@ -117,15 +145,19 @@ struct SimilarityText {
         }
 
         mutating func flushLetters() {
-            guard !letters.isEmpty else { return }
-            if letters.allSatisfy({ $0.value == 0x78 }) {
+            guard !letterValues.isEmpty else { return }
+            if letterValues.allSatisfy({ $0 == 0x78 }) {
                 appendBreak()
-            } else {
-                for letter in letters {
-                    append(letter.value, start: letter.start, end: letter.end)
+            } else if recordOffsets {
+                for index in letterValues.indices {
+                    append(letterValues[index], start: letterStarts[index], end: letterEnds[index])
                 }
+            } else {
+                scalars.append(contentsOf: letterValues)
             }
-            letters.removeAll(keepingCapacity: true)
+            letterValues.removeAll(keepingCapacity: true)
+            letterStarts.removeAll(keepingCapacity: true)
+            letterEnds.removeAll(keepingCapacity: true)
         }
 
         mutating func append(_ value: UInt32, start: Int32, end: Int32) {
