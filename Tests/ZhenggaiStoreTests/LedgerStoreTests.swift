@@ -168,6 +168,8 @@ struct LedgerStoreTests {
             #expect(try await numbers(LedgerFilter(roots: township, leaderID: c.leader.id)) == [late.number])
             #expect(try await numbers(LedgerFilter(roots: township, text: "接待")) == [late.number])
             #expect(try await numbers(LedgerFilter(roots: township, text: "%")) == [])
+            #expect(try await numbers(LedgerFilter(roots: township, text: late.number.lowercased())) == [late.number])
+            #expect(try await numbers(LedgerFilter(roots: township, text: "_")) == [])
             #expect(try await numbers(LedgerFilter(roots: township, categoryCode: "A1")) == [fine.number])
             #expect(try await numbers(LedgerFilter(roots: [c.county.village.path])) == [late.number])
             #expect(try await numbers(LedgerFilter(roots: [])) == [])

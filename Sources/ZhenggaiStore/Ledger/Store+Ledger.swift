@@ -109,14 +109,26 @@ extension Store {
             query.filter(.sql(embed: "\(ident: "problems").\(ident: "next_deadline") < \(bind: today.iso)"))
         }
         if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
-            let pattern = "%\(escaped)%"
-            query.filter(
-                .sql(
-                    embed:
-                        "(\(ident: "problems").\(ident: "text") LIKE \(bind: pattern) ESCAPE '\\' OR \(ident: "problems").\(ident: "number") LIKE \(bind: pattern) ESCAPE '\\')"
-                ))
+            if isSQLite {
+                // instr is a plain substring search: no wildcards to escape, and faster than LIKE over a
+                // scan of every problem's text. Numbers compare upper-cased, as LIKE would ignore case.
+                query.filter(
+                    .sql(
+                        embed: """
+                            (instr(\(ident: "problems").\(ident: "text"), \(bind: text)) > 0 \
+                            OR instr(upper(\(ident: "problems").\(ident: "number")), \(bind: text.uppercased())) > 0)
+                            """))
+            } else {
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                let pattern = "%\(escaped)%"
+                query.filter(
+                    .sql(
+                        embed: """
+                            (\(ident: "problems").\(ident: "text") LIKE \(bind: pattern) ESCAPE '\\' \
+                            OR \(ident: "problems").\(ident: "number") ILIKE \(bind: pattern) ESCAPE '\\')
+                            """))
+            }
         }
         return query
     }
