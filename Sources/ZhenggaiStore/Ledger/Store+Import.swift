@@ -69,10 +69,14 @@ extension Store {
     /// How many evidence files each problem has, for the ledger's 佐证材料 column.
     public func evidenceCounts(_ problemIDs: [UUID]) async throws -> [UUID: Int] {
         var counts: [UUID: Int] = [:]
-        for start in stride(from: 0, to: problemIDs.count, by: 500) {
-            let chunk = Array(problemIDs[start..<min(start + 500, problemIDs.count)])
-            let models = try await EvidenceModel.query(on: db).filter(\.$problemID ~~ chunk).field(\.$problemID).all()
-            for model in models { counts[model.problemID, default: 0] += 1 }
+        for start in stride(from: 0, to: problemIDs.count, by: 2_000) {
+            let chunk = Array(problemIDs[start..<min(start + 2_000, problemIDs.count)])
+            let rows = try await sql.select().column("problem_id")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("evidence").where("problem_id", .in, chunk).groupBy("problem_id").all()
+            for row in rows {
+                counts[try row.decode(column: "problem_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
+            }
         }
         return counts
     }

@@ -181,32 +181,50 @@ extension Store {
     {
         let query = try await filtered(filter)
         if let number { query.filter(\.$number > number) }
-        return try await rows(for: query.sort(\.$number).limit(min(max(1, limit), 5_000)).all(), today: today)
+        query.sort(\.$number).limit(min(max(1, limit), 5_000))
+            .field(\.$id).field(\.$number).field(\.$sourceID).field(\.$unitID).field(\.$unitPath).field(\.$text)
+            .field(\.$outlinePath).field(\.$categoryCode).field(\.$status).field(\.$recurrences)
+            .field(\.$closureStatement).field(\.$requestedBy).field(\.$firstReviewedBy).field(\.$closedOn)
+            .field(\.$relapsedBy).field(\.$createdAt).field(\.$version)
+        // The same query as the page builds, run as SQL and read row by row: no Fluent model per problem.
+        let statement = SQLQueryConverter(delegate: PlainConverter()).convert(query.query)
+        let problems = try await sql.raw("\(statement)").all().map(Self.problem(row:))
+        return try await rows(for: problems, today: today)
     }
 
     func rows(for models: [ProblemModel], today: LocalDate) async throws -> [LedgerRow] {
-        let ids = models.compactMap(\.id)
+        try await rows(for: models.map { Self.problem($0, unitName: "") }, today: today)
+    }
+
+    func rows(for problems: [Problem], today: LocalDate) async throws -> [LedgerRow] {
+        let ids = problems.map(\.id)
         let tasks = try await tasks(of: ids)
-        let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(Set(models.map(\.sourceID)))).all()
+        let sourceModels = try await SourceModel.query(on: db).filter(\.$id ~~ Array(Set(problems.map(\.sourceID))))
+            .all()
         let sources = Dictionary(uniqueKeysWithValues: sourceModels.map { ($0.id!, $0) })
-        let names = try await unitNames(Set(models.map(\.unitID)))
+        let names = try await unitNames(Set(problems.map(\.unitID)))
         var latest: [UUID: String] = [:]
-        if !ids.isEmpty {
-            let entries = try await ProgressModel.query(on: db).filter(\.$problemID ~~ ids)
-                .sort(\.$onDate).sort(\.$createdAt).all()
+        // SQLKit rows, not Fluent models, for the same reason as `tasks(of:)`.
+        for start in stride(from: 0, to: ids.count, by: 2_000) {
+            let chunk = Array(ids[start..<min(start + 2_000, ids.count)])
+            let entries = try await sql.select().columns("problem_id", "on_date", "text").from("progress_entries")
+                .where("problem_id", .in, chunk).orderBy("on_date").orderBy("created_at").all()
             for entry in entries {
-                let day = LocalDate(iso: entry.onDate)?.chinese ?? entry.onDate
-                latest[entry.problemID] = "\(day) \(entry.text)"
+                let onDate = try entry.decode(column: "on_date", as: String.self)
+                let day = LocalDate(iso: onDate)?.chinese ?? onDate
+                latest[try entry.decode(column: "problem_id", as: UUID.self)] =
+                    "\(day) \(try entry.decode(column: "text", as: String.self))"
             }
         }
-        return models.map { model -> LedgerRow in
-            let problem = Self.problem(model, unitName: names[model.unitID] ?? "")
-            let source = sources[model.sourceID]
-            let problemTasks = tasks[model.id!] ?? []
+        return problems.map { problem -> LedgerRow in
+            var problem = problem
+            problem.unitName = names[problem.unitID] ?? ""
+            let source = sources[problem.sourceID]
+            let problemTasks = tasks[problem.id] ?? []
             return LedgerRow(
                 problem: problem, sourceTitle: source?.title ?? "",
                 sourceKind: source.flatMap { SourceKind(rawValue: $0.kind) } ?? .inspection, round: source?.round,
-                tasks: problemTasks, latestProgress: latest[model.id!],
+                tasks: problemTasks, latestProgress: latest[problem.id],
                 overdue: Self.isOverdue(problem.status, problemTasks, today: today))
         }
     }
@@ -301,5 +319,38 @@ extension Store {
                 problem: Self.problem(problemModel, unitName: unitNames[problemModel.unitID] ?? ""),
                 daysLeft: today.days(until: deadline))
         }
+    }
+}
+
+/// Fluent's query → SQL conversion needs a delegate only for schema types, which queries never use.
+struct PlainConverter: SQLConverterDelegate {
+    func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
+    func nestedFieldExpression(_ column: String, _ path: [String]) -> any SQLExpression {
+        SQLIdentifier(column)
+    }
+}
+
+extension Store {
+    /// A problem from a row of Fluent's own SELECT (columns aliased "problems_<field>").
+    static func problem(row: any SQLRow) throws -> Problem {
+        func column<T: Decodable>(_ name: String, _ type: T.Type) throws -> T {
+            try row.decode(column: "problems_\(name)", as: T.self)
+        }
+        let status = ProblemStatus(rawValue: try column("status", String.self)) ?? .open
+        let outlineText = try column("outline_path", String.self)
+        let outline =
+            outlineText == "[]" ? [] : (try? outlineDecoder.decode([String].self, from: Data(outlineText.utf8))) ?? []
+        return Problem(
+            id: try column("id", UUID.self), number: try column("number", String.self),
+            sourceID: try column("source_id", UUID.self), unitID: try column("unit_id", UUID.self), unitName: "",
+            unitPath: try column("unit_path", String.self), text: try column("text", String.self),
+            outlinePath: outline, categoryCode: try column("category_code", String.self), status: status,
+            statusLabel: status.label, completion: status.completion, recurrences: try column("recurrences", Int.self),
+            closureStatement: try column("closure_statement", String?.self),
+            closedOn: try column("closed_on", String?.self).flatMap(LocalDate.init(iso:)),
+            requestedBy: try column("requested_by", UUID?.self),
+            firstReviewedBy: try column("first_reviewed_by", UUID?.self),
+            relapsedBy: try column("relapsed_by", UUID?.self), createdAt: try column("created_at", Date.self),
+            version: try column("version", Int.self))
     }
 }

@@ -138,15 +138,60 @@ extension Store {
         Set(try await TaskModel.query(on: db).filter(\.$problemID == id).all().compactMap(\.leaderID))
     }
 
+    /// The tasks of many problems at once. Read with SQLKit, not as Fluent models: building a model runs
+    /// reflection per row, which dominated reading a whole ledger (exports, large pages).
     func tasks(of problemIDs: [UUID]) async throws -> [UUID: [RectificationTask]] {
         guard !problemIDs.isEmpty else { return [:] }
-        let models = try await TaskModel.query(on: db).filter(\.$problemID ~~ problemIDs)
-            .sort(\.$position).sort(\.$createdAt).sort(\.$id).all()
-        let names = try await userNames(Set(models.compactMap(\.leaderID)))
+        var rows: [any SQLRow] = []
+        for start in stride(from: 0, to: problemIDs.count, by: 2_000) {
+            let chunk = Array(problemIDs[start..<min(start + 2_000, problemIDs.count)])
+            rows += try await sql.select()
+                .columns(
+                    "id", "problem_id", "measure", "kind", "leader_id", "lead_unit", "supporting_units", "assignee",
+                    "deadline", "status", "completed_on", "version", "position", "created_at"
+                )
+                .from("tasks").where("problem_id", .in, chunk)
+                .all()
+        }
+        struct Row {
+            var problemID: UUID
+            var position: Int
+            var createdAt: Date
+            var task: RectificationTask
+        }
+        var decoded: [Row] = []
+        decoded.reserveCapacity(rows.count)
+        var leaderIDs: Set<UUID> = []
+        for row in rows {
+            let kind = RectificationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .scheduled
+            let status = TaskStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress
+            let leaderID = try row.decode(column: "leader_id", as: UUID?.self)
+            if let leaderID { leaderIDs.insert(leaderID) }
+            let problemID = try row.decode(column: "problem_id", as: UUID.self)
+            decoded.append(
+                Row(
+                    problemID: problemID, position: try row.decode(column: "position", as: Int.self),
+                    createdAt: try row.decode(column: "created_at", as: Date.self),
+                    task: RectificationTask(
+                        id: try row.decode(column: "id", as: UUID.self), problemID: problemID,
+                        measure: try row.decode(column: "measure", as: String.self), kind: kind, leaderID: leaderID,
+                        leaderName: nil, leadUnit: try row.decode(column: "lead_unit", as: String.self),
+                        supportingUnits: try row.decode(column: "supporting_units", as: String.self),
+                        assignee: try row.decode(column: "assignee", as: String.self),
+                        deadline: try row.decode(column: "deadline", as: String?.self).flatMap(LocalDate.init(iso:)),
+                        status: status, statusLabel: status.label(kind: kind),
+                        completedOn: try row.decode(column: "completed_on", as: String?.self)
+                            .flatMap(LocalDate.init(iso:)),
+                        version: try row.decode(column: "version", as: Int.self))))
+        }
+        decoded.sort {
+            ($0.position, $0.createdAt, $0.task.id.uuidString) < ($1.position, $1.createdAt, $1.task.id.uuidString)
+        }
+        let names = try await userNames(leaderIDs)
         var result: [UUID: [RectificationTask]] = [:]
-        for model in models {
-            result[model.problemID, default: []].append(
-                Self.task(model, leaderName: model.leaderID.flatMap { names[$0] }))
+        for var row in decoded {
+            row.task.leaderName = row.task.leaderID.flatMap { names[$0] }
+            result[row.problemID, default: []].append(row.task)
         }
         return result
     }
