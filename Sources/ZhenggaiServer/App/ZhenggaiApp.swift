@@ -37,6 +37,7 @@ public enum ZhenggaiApp {
         app.leaf.cache.isEnabled = app.environment.isRelease
 
         let similarity = SimilarityService(store: store)
+        app.lifecycle.use(IndexWarmer(similarity: similarity))
         let api = LedgerAPI(store: store, settings: settings)
         api.register(on: app.routes)
         LoginPage.register(app.routes, api: api)
@@ -78,5 +79,25 @@ public enum ZhenggaiApp {
             username: "admin", displayName: "系统管理员", passwordHash: try Passwords.hash(password),
             grants: [NewGrant(role: .admin, unitID: county.id)], by: .commandLine)
         return password
+    }
+}
+
+/// Builds the similarity index as soon as the server is up, in the background, so the first problem page
+/// does not wait for a million problems to be read.
+struct IndexWarmer: LifecycleHandler {
+    let similarity: SimilarityService
+
+    func didBoot(_ application: Application) throws {
+        let similarity = similarity
+        let logger = application.logger
+        Task {
+            do {
+                try await similarity.refresh()
+                let count = await similarity.count
+                logger.info("similarity index ready", metadata: ["problems": "\(count)"])
+            } catch {
+                logger.error("similarity index could not be built", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

@@ -54,22 +54,26 @@ extension Store {
             if let id = UUID(uuidString: row.entityID) { sequences[id] = UInt64(row.seq) }
         }
         var result: [IndexedProblem] = []
+        result.reserveCapacity(sequences.count)
         var lastID: UUID?
-        // Pages by id, so a million problems never sit in one result set.
+        // Pages by id, so a million problems never sit in one result set; SQL rows, not Fluent models,
+        // because a model per row costs reflection that a million rows make slow.
         while true {
-            let query = ProblemModel.query(on: db).field(\.$id).field(\.$unitID).field(\.$text).field(\.$createdAt)
-                .sort(\.$id).limit(10_000)
-            if let lastID { query.filter(\.$id > lastID) }
-            let page = try await query.all()
-            for model in page {
-                guard let sequence = sequences[model.id!] else { continue }
+            var select = sql.select().columns("id", "unit_id", "text", "created_at").from("problems")
+                .orderBy("id").limit(10_000)
+            if let lastID { select = select.where("id", .greaterThan, lastID) }
+            let page = try await select.all()
+            for row in page {
+                let id = try row.decode(column: "id", as: UUID.self)
+                guard let sequence = sequences[id] else { continue }
                 result.append(
                     IndexedProblem(
-                        id: model.id!, unitID: model.unitID, date: model.createdAt, text: model.text, sequence: sequence
-                    ))
+                        id: id, unitID: try row.decode(column: "unit_id", as: UUID.self),
+                        date: try row.decode(column: "created_at", as: Date.self),
+                        text: try row.decode(column: "text", as: String.self), sequence: sequence))
             }
-            guard page.count == 10_000, let last = page.last?.id else { break }
-            lastID = last
+            guard page.count == 10_000, let last = page.last else { break }
+            lastID = try last.decode(column: "id", as: UUID.self)
         }
         return result.sorted { $0.sequence < $1.sequence }
     }
