@@ -83,6 +83,14 @@ import ZhenggaiTestSupport
         }
     }
 
+    @Test func ledgerLinksKeepASearchWholeEvenWithAmpersands() async throws {
+        try await APIWorld.with { world in
+            let html = try await get(world, "/ledger?q=%E7%99%BD%E6%9D%A1%26%E7%8E%B0%E9%87%91", as: .clerk).body.string
+            #expect(html.contains("/ledger/export?q=%E7%99%BD%E6%9D%A1%26%E7%8E%B0%E9%87%91"))
+            #expect(!html.contains("q=白条&现金"))
+        }
+    }
+
     @Test func aPageOutsideTheSubtreeIsRefused() async throws {
         try await APIWorld.with { world in
             let inspector = world.users[.inspector]!

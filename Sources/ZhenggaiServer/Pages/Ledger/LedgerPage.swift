@@ -20,6 +20,8 @@ enum LedgerPage {
         var units: [Option]
         var sorts: [Option]
         var printLink: String
+        var exportLink: String
+        var exportCSVLink: String
     }
 
     struct Filters: Encodable {
@@ -86,7 +88,7 @@ enum LedgerPage {
             let categories = try await store.categories()
             let categoryNames = Dictionary(uniqueKeysWithValues: categories.map { ($0.code, $0.name) })
             let pages = max(1, (result.total + perPage - 1) / perPage)
-            func link(page: Int, print: Bool = false) -> String {
+            func link(page: Int, print: Bool = false, path: String = "/ledger", extra: [URLQueryItem] = []) -> String {
                 var items: [URLQueryItem] = []
                 for (key, value) in [
                     ("source", filters.source), ("category", filters.category), ("status", filters.status),
@@ -99,9 +101,18 @@ enum LedgerPage {
                 } else if page > 1 {
                     items.append(URLQueryItem(name: "page", value: String(page)))
                 }
+                items += extra
                 var components = URLComponents()
-                components.path = "/ledger"
-                components.queryItems = items.isEmpty ? nil : items
+                components.path = path
+                // URLComponents leaves "&" and "+" in a value as they are; a search for them must not split it.
+                components.percentEncodedQueryItems =
+                    items.isEmpty
+                    ? nil
+                    : items.map {
+                        URLQueryItem(
+                            name: $0.name,
+                            value: $0.value?.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed))
+                    }
                 return components.string ?? "/ledger"
             }
             let sources = try await store.sources(within: caller.roots)
@@ -150,8 +161,16 @@ enum LedgerPage {
                     ("number", "按编号"), ("deadline", "按时限（最紧的在前）"), ("status", "按状态"), ("category", "按类别"),
                     ("updated", "按最近更新"),
                 ].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filters.sort) },
-                printLink: link(page: 1, print: true))
+                printLink: link(page: 1, print: true), exportLink: link(page: 1, path: "/ledger/export"),
+                exportCSVLink: link(
+                    page: 1, path: "/ledger/export", extra: [URLQueryItem(name: "format", value: "csv")]))
             return try await Pages.render(request, printing ? "ledger-print" : "ledger", context)
         }
     }
+}
+
+extension CharacterSet {
+    /// What may stand unescaped in a query value: unreserved characters only.
+    static let urlQueryValueAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
