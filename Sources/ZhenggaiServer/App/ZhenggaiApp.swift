@@ -1,9 +1,9 @@
 import Foundation
 import Leaf
 import LeafKit
-public import Logging
+import Logging
 public import Vapor
-public import ZhenggaiCore
+import ZhenggaiCore
 public import ZhenggaiStore
 
 /// Builds the application that `serve` runs and the tests drive: the same code, other settings.

@@ -1,8 +1,8 @@
-public import Foundation
+import Foundation
 public import Logging
 import Vapor
 import ZhenggaiCore
-public import ZhenggaiStore
+import ZhenggaiStore
 
 /// Seeds a county with many problems and times the ledger page as the server renders it (routing, gate,
 /// queries, Leaf), in process, so the figure is server time without the network.

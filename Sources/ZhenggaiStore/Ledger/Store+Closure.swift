@@ -1,7 +1,7 @@
 import FluentKit
 public import Foundation
 import SQLKit
-public import ZhenggaiCore
+import ZhenggaiCore
 
 extension Store {
     // MARK: Evidence
