@@ -77,21 +77,9 @@ struct LedgerAPI {
 
     // MARK: Targets: where an action lands
 
-    func unitTarget(_ id: UUID) async throws -> AccessTarget {
-        AccessTarget(unitPath: try await store.unit(id).path)
-    }
-
-    func problemTarget(_ id: UUID) async throws -> AccessTarget {
-        let problem = try await store.problem(id)
-        let leaders = try await store.leaderIDs(ofProblem: id)
-        return AccessTarget(unitPath: problem.unitPath, taskLeaderIDs: Set(leaders.map(\.uuidString)))
-    }
-
-    func taskTarget(_ id: UUID) async throws -> AccessTarget {
-        let context = try await store.taskContext(id)
-        return AccessTarget(
-            unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 }))
-    }
+    func unitTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(unit: id) }
+    func problemTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(problem: id) }
+    func taskTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(task: id) }
 
     func endpoints() -> [Endpoint] {
         let anywhere: @Sendable (Request, Caller) async throws -> AccessTarget = { _, _ in .anywhere }
@@ -281,15 +269,9 @@ struct LedgerAPI {
                 return try await problemTarget(evidence.problemID)
             } handle: { request, _ in
                 let evidence = try await store.evidence(try request.id("evidenceID"))
-                let data = try await store.evidenceData(evidence)
-                var headers = HTTPHeaders()
-                headers.replaceOrAdd(name: .contentType, value: evidence.contentType)
-                headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-                // RFC 6266: the UTF-8 name for browsers, an ASCII fallback for the rest.
-                let encoded = evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-                headers.replaceOrAdd(
-                    name: .contentDisposition, value: "attachment; filename=\"evidence\"; filename*=UTF-8''\(encoded)")
-                return Response(status: .ok, headers: headers, body: .init(data: data))
+                return FileResponse.make(
+                    try await store.evidenceData(evidence), fileName: evidence.fileName,
+                    contentType: evidence.contentType)
             },
 
             // Closing

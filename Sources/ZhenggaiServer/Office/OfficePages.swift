@@ -54,14 +54,7 @@ enum OfficePages {
     }
 
     static func download(_ data: Data, fileName: String, type: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: type)
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download"
-        headers.replaceOrAdd(
-            name: .contentDisposition, value: "attachment; filename=\"download\"; filename*=UTF-8''\(encoded)")
-        headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        FileResponse.make(data, fileName: fileName, contentType: type)
     }
 
     // MARK: Import

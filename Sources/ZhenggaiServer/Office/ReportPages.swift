@@ -42,7 +42,7 @@ enum ReportPages {
                     let form = FormInput(request)
                     if let id = form.uuid("unit") { return AccessTarget(unitPath: try await store.unit(id).path) }
                     if let id = form.uuid("source") {
-                        return AccessTarget(unitPath: try await store.unit(try await store.source(id).unitID).path)
+                        return try await store.accessTarget(source: id)
                     }
                     return .anywhere
                 }

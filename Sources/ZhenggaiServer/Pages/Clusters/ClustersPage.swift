@@ -77,14 +77,8 @@ enum ClustersPage {
                         .text(view.numbers.map(\.number).joined(separator: " ")),
                     ])
                 }
-                var headers = HTTPHeaders()
-                headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-                headers.replaceOrAdd(
-                    name: .contentDisposition,
-                    value:
-                        "attachment; filename=\"clusters.csv\"; filename*=UTF-8''%E5%85%B1%E6%80%A7%E9%97%AE%E9%A2%98.csv"
-                )
-                return Response(status: .ok, headers: headers, body: .init(data: CSV.write(rows)))
+                return FileResponse.make(
+                    CSV.write(rows), fileName: "共性问题.csv", contentType: "text/csv; charset=utf-8")
             }
             let context = Context(
                 layout: Layout(title: "共性问题", caller: caller, section: "/clusters"), clusters: views,

@@ -52,7 +52,7 @@ enum DocumentImportPage {
 
     static func routes(store: Store) -> [PageRoute] {
         @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
-            AccessTarget(unitPath: try await store.unit(try await store.source(try request.id("sourceID")).unitID).path)
+            try await store.accessTarget(source: try request.id("sourceID"))
         }
         @Sendable func sourceRow(_ request: Request) async throws -> (Source, SourcesPage.SourceRow) {
             let source = try await store.source(try request.id("sourceID"))

@@ -8,16 +8,10 @@ import ZhenggaiStore
 enum ProblemActions {
     static func routes(store: Store, settings: ServerSettings, similarity: SimilarityService) -> [PageRoute] {
         @Sendable func problemTarget(_ request: Request) async throws -> AccessTarget {
-            let id = try request.id("problemID")
-            let problem = try await store.problem(id)
-            let leaders = try await store.leaderIDs(ofProblem: id)
-            return AccessTarget(unitPath: problem.unitPath, taskLeaderIDs: Set(leaders.map(\.uuidString)))
+            try await store.accessTarget(problem: try request.id("problemID"))
         }
         @Sendable func taskTarget(_ request: Request) async throws -> AccessTarget {
-            let context = try await store.taskContext(try request.id("taskID"))
-            return AccessTarget(
-                unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 })
-            )
+            try await store.accessTarget(task: try request.id("taskID"))
         }
         @Sendable func page(_ request: Request, _ caller: Caller, _ id: UUID, _ forms: ProblemPage.Forms) async throws
             -> Response
@@ -250,20 +244,13 @@ enum ProblemActions {
                 }
             ) { request, _ in
                 let evidence = try await store.evidence(try request.id("evidenceID"))
-                let data = try await store.evidenceData(evidence)
-                var headers = HTTPHeaders()
-                headers.replaceOrAdd(name: .contentType, value: evidence.contentType)
-                headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-                headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'")
                 // Pictures and PDFs open in the browser for preview; everything else downloads.
                 let inline =
                     (evidence.contentType.hasPrefix("image/") || evidence.contentType == "application/pdf")
                     && (try? request.query.get(String.self, at: "download")) == nil
-                let encoded = evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-                headers.replaceOrAdd(
-                    name: .contentDisposition,
-                    value: "\(inline ? "inline" : "attachment"); filename=\"evidence\"; filename*=UTF-8''\(encoded)")
-                return Response(status: .ok, headers: headers, body: .init(data: data))
+                return FileResponse.make(
+                    try await store.evidenceData(evidence), fileName: evidence.fileName,
+                    contentType: evidence.contentType, inline: inline)
             },
         ]
     }

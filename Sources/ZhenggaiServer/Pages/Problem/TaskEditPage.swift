@@ -20,10 +20,7 @@ enum TaskEditPage {
 
     static func routes(store: Store) -> [PageRoute] {
         @Sendable func target(_ request: Request) async throws -> AccessTarget {
-            let context = try await store.taskContext(try request.id("taskID"))
-            return AccessTarget(
-                unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 })
-            )
+            try await store.accessTarget(task: try request.id("taskID"))
         }
         @Sendable func render(_ request: Request, _ caller: Caller, values: [String: String], errors: FieldErrors)
             async throws

@@ -78,7 +78,7 @@ enum SourcesPage {
 
     static func routes(store: Store) -> [PageRoute] {
         @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
-            AccessTarget(unitPath: try await store.unit(try await store.source(try request.id("sourceID")).unitID).path)
+            try await store.accessTarget(source: try request.id("sourceID"))
         }
         @Sendable func unitOptions(_ caller: Caller, selected: String) async throws -> [LedgerPage.Option] {
             try await store.units(within: caller.roots).map {
