@@ -30,19 +30,6 @@ public struct StoreConfiguration: Sendable {
         self.evidenceInDatabase = evidenceInDatabase
         self.evidenceLimitBytes = evidenceLimitBytes
     }
-
-    /// SQLite in `dataDirectory` unless `DATABASE_URL` names a PostgreSQL server.
-    public static func resolve(dataDirectory: URL, environment: [String: String]) -> StoreConfiguration {
-        let url = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let backend: Backend =
-            url.map { .postgres(url: $0) }
-            ?? .sqlite(path: dataDirectory.appendingPathComponent("zhenggai.sqlite").path)
-        let inDatabase = environment["ZHENGGAI_EVIDENCE_STORE"].map { $0 == "database" } ?? false
-        let limit = environment["ZHENGGAI_EVIDENCE_LIMIT_MB"].flatMap(Int.init).map { $0 * 1_048_576 }
-        return StoreConfiguration(
-            backend: backend, dataDirectory: dataDirectory, evidenceInDatabase: inDatabase,
-            evidenceLimitBytes: limit ?? EvidenceFiles.defaultLimit)
-    }
 }
 
 public enum StoreOpenError: Error, CustomStringConvertible {
@@ -118,6 +105,7 @@ public final class Store: Sendable {
         migrations.add(V2_SimilarityDecisions())
         migrations.add(V3_LedgerSpeed())
         migrations.add(V4_TaskPosition())
+        migrations.add(V5_ThrottleAndJobs())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()
@@ -263,9 +251,19 @@ extension Store {
             .map(Self.record)
     }
 
-    public func auditLog(afterSeq: Int, limit: Int) async throws -> [AuditEntry] {
-        try await AuditEntryModel.query(on: db).filter(\.$id > afterSeq).sort(\.$id).limit(limit).all()
-            .map(Self.record)
+    /// The chain as a feed, in the reader's scope: entries about units in it, and entries attached to no
+    /// unit (the category list) only for a scope that holds a top-level unit.
+    public func auditLog(in scope: Scope, _ query: AuditQuery) async throws -> [AuditEntry] {
+        let builder = AuditEntryModel.query(on: db).filter(\.$id > query.after)
+        if !scope.isEverything {
+            let tops = try await UnitModel.query(on: db).filter(\.$parentID == nil).all().map(\.path)
+            builder.group(.or) { group in
+                group.filter(.sql(unsafeRaw: "1 = 0"))
+                for root in scope.roots { group.filter(\.$unitPath, .custom("LIKE"), "\(root)%") }
+                if scope.containsTopLevel(tops) { group.filter(\.$unitPath == nil) }
+            }
+        }
+        return try await builder.sort(\.$id).limit(query.limit).all().map(Self.record)
     }
 
     static func record(_ model: AuditEntryModel) -> AuditEntry {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZhenggaiServer
+import ZhenggaiServices
 import ZhenggaiStore
 
 struct ExportCommand: AsyncParsableCommand {

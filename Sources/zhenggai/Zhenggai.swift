@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ZhenggaiCore
+import ZhenggaiDemo
 import ZhenggaiServer
+import ZhenggaiServices
 import ZhenggaiStore
 import ZhenggaiText
 
@@ -13,7 +15,7 @@ struct Zhenggai: AsyncParsableCommand {
         abstract: "政改：巡察整改闭环管理",
         subcommands: [
             Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self,
-            BenchCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
+            JobsCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
             ExportCommand.self, ImportCommand.self, ReportCommand.self,
         ]
     )
@@ -37,7 +39,7 @@ func runReportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as any CustomStringConvertible
         where error is StoreError || error is CommandError
         || error is PasswordError || error is Demo.DemoError || error is StoreOpenError
-        || error is DocumentReading.ReadError
+        || error is DocumentReading.ReadError || error is ConfigurationError
     {
         FileHandle.standardError.write(Data("错误：\(error.description)\n".utf8))
         throw ExitCode.failure
@@ -46,16 +48,17 @@ func runReportingErrors<T>(_ body: () async throws -> T) async throws -> T {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "启动网页和接口服务")
-    @Option var host = "127.0.0.1"
-    @Option var port = 8080
+    @Option(help: "监听地址") var host = "127.0.0.1"
+    @Option(help: "端口") var port = 8080
     @OptionGroup var options: DataOption
 
     func run() async throws {
-        var logger = Logger(label: "zhenggai")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         try await Zhenggai.run {
-            try await Commands.serve(host: host, port: port, dataDirectory: options.data, logger: logger)
+            let configuration = try AppConfiguration.load(
+                host: host, port: port, dataDirectory: options.data, environment: ProcessInfo.processInfo.environment)
+            var logger = Logger(label: "zhenggai")
+            logger.logLevel = configuration.logLevel
+            try await ZhenggaiApp.serve(configuration, logger: logger)
         }
     }
 }
@@ -178,45 +181,70 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-struct BenchCommand: AsyncParsableCommand {
+struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "基准测试（请用 release 构建：swift build -c release）",
-        subcommands: [Ledger.self, Similar.self])
+        commandName: "jobs", abstract: "后台任务：列出，或立即运行一次（可由 cron 调用；与 serve 同时运行也不会重复执行）",
+        subcommands: [List.self, Run.self])
 
-    struct Similar: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "相似问题检索基准：读 JSONL 语料（id、unit、year、text，可选 cluster），报告建索引耗时、内存、查询延迟和准确率")
-        @Option(help: "语料文件（每行一个 JSON 对象）") var corpus: String
-        @Option(help: "查询数（每个查询是一条已存问题，只与它之前的问题比对）") var queries = 1_000
-        @Option(help: "每个查询报告的匹配数") var top = 10
-        @Option(help: "把每个匹配写成一行 query_id<TAB>match_id<TAB>score") var pairs: String?
-
-        func run() async throws {
-            let options = SimilarityBenchmark.Options(
-                corpus: URL(fileURLWithPath: corpus), queries: queries, top: top,
-                pairs: pairs.map { URL(fileURLWithPath: $0) })
-            do {
-                let report = try SimilarityBenchmark.run(options)
-                for line in report.lines { print(line) }
-            } catch {
-                FileHandle.standardError.write(Data("错误：\(error.message)\n".utf8))
-                throw ExitCode.failure
-            }
-        }
-    }
-
-    struct Ledger: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "生成大量问题并测量台账页面的服务端耗时")
-        @Option(help: "问题数") var problems = 100_000
-        @Option(help: "每个页面测量的轮数") var rounds = 20
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出后台任务及其上次运行情况")
         @OptionGroup var options: DataOption
 
         func run() async throws {
-            let result = try await Zhenggai.run {
-                try await LedgerBenchmark.run(
-                    dataDirectory: options.data, problems: problems, rounds: rounds, logger: commandLogger())
+            let runs = try await Zhenggai.run {
+                try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                    try await store.jobRuns()
+                }
             }
-            print(result.description)
+            for job in Jobs.all {
+                let run = runs.first { $0.name == job.name }
+                let last =
+                    run?.lastFinished.map {
+                        "上次 \(Self.format($0))，\(run?.lastStatus == "ok" ? "成功" : "失败")：\(run?.lastMessage ?? "")"
+                    } ?? "尚未运行"
+                print("\(job.name)\t\(job.label)\t每 \(Int(job.interval / 60)) 分钟\t\(last)")
+            }
+        }
+
+        static func format(_ date: Date) -> String {
+            var style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            style = style.dateSeparator(.dash).timeSeparator(.colon)
+            return String(style.format(date).prefix(19)).replacingOccurrences(of: "T", with: " ")
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "立即运行一个后台任务")
+        @Argument(help: "任务名（见 zhenggai jobs list）") var name: String
+        @Option(help: "按哪一天运行 YYYY-MM-DD（补跑停机期间的任务；默认今天）") var date: String?
+        @OptionGroup var options: DataOption
+
+        func run() async throws {
+            guard let job = Jobs.named(name) else {
+                throw ValidationError("没有名为「\(name)」的后台任务；可用：\(Jobs.all.map(\.name).joined(separator: "、"))")
+            }
+            var parsed: LocalDate?
+            if let date {
+                guard let value = LocalDate(iso: date) else { throw ValidationError("日期应为 YYYY-MM-DD：\(date)") }
+                parsed = value
+            }
+            let day = parsed
+            let outcome = try await Zhenggai.run {
+                try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                    try await Jobs.run(
+                        job, store: store, logger: commandLogger(), day: day, force: true,
+                        holder: "command-line:\(ProcessInfo.processInfo.processIdentifier)")
+                }
+            }
+            switch outcome {
+            case .ran(let summary): print("\(job.name)：\(summary)")
+            case .skipped:
+                print("\(job.name)：另一个进程正在运行该任务，本次未运行。")
+                throw ExitCode(3)
+            case .failed(let message):
+                FileHandle.standardError.write(Data("错误：\(job.name) 运行失败：\(message)\n".utf8))
+                throw ExitCode.failure
+            }
         }
     }
 }
@@ -280,7 +308,7 @@ struct SimilarCommand: AsyncParsableCommand {
                 var unitID: UUID?
                 if let unit { unitID = try await store.unit(named: unit).id }
                 let found = try await SimilarityService(store: store).search(
-                    text, unitID: unitID, readableRoots: ["/"], limit: top)
+                    text, unitID: unitID, scope: .everything, limit: top)
                 return found.map {
                     Row(
                         number: $0.match.number, score: ($0.score * 1000).rounded() / 1000,
@@ -325,7 +353,7 @@ struct ClustersCommand: AsyncParsableCommand {
             try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                 let service = SimilarityService(store: store)
                 let since = sinceDate ?? store.clock.today().adding(months: -24).date
-                let clusters = try await service.clusters(readableRoots: ["/"], since: since, minimumUnits: minUnits)
+                let clusters = try await service.clusters(scope: .everything, since: since, minimumUnits: minUnits)
                 var names: [String: String] = [:]
                 for unit in Set(clusters.flatMap(\.units)) { names[unit] = await service.unitName(unit) }
                 let problems = try await store.problems(clusters.flatMap(\.members).compactMap(UUID.init(uuidString:)))

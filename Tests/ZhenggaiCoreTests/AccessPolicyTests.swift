@@ -41,7 +41,7 @@ import Testing
         #expect(AccessPolicy.allows(supervisor, .read, on: .init(unitPath: "/c/t/v/")))
     }
 
-    @Test func readableRootsDropNestedGrants() {
+    @Test func scopeDropsNestedGrantsAndFollowsTheAction() {
         let both = Principal(
             userID: "u",
             grants: [
@@ -49,6 +49,13 @@ import Testing
                 RoleGrant(role: .leader, unitID: "v", unitPath: "/c/t/v/"),
                 RoleGrant(role: .clerk, unitID: "s", unitPath: "/c/s/"),
             ])
-        #expect(AccessPolicy.readableRoots(both) == ["/c/s/", "/c/t/"])
+        #expect(Scope(both).roots == ["/c/s/", "/c/t/"])
+        #expect(Scope(both).contains("/c/t/v/x/"))
+        #expect(!Scope(both).contains("/c/"))
+        // Only the grants whose role may take the action: a clerk manages no users anywhere.
+        #expect(Scope(both, for: .manageUsers).isEmpty)
+        #expect(Scope(both, for: .requestClosure).roots == ["/c/s/", "/c/t/"])
+        #expect(Scope.everything.contains("/anything/"))
+        #expect(!Scope.nothing.contains("/c/"))
     }
 }

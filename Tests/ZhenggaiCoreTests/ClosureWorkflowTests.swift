@@ -12,10 +12,11 @@ import Testing
         let asked = try workflow.requestClosure(status: .open, tasks: [done], evidenceCount: 1, statement: "已完成")
         #expect(asked == .pendingFirstReview)
         let round = ClosureWorkflow.Round(requesterID: "clerk")
-        let first = try workflow.approve(status: asked, round: round, reviewerID: "secretary", tasks: [done])
+        let first = try workflow.approve(
+            stage: .first, status: asked, round: round, reviewerID: "secretary", tasks: [done])
         #expect(first == .pendingSecondReview)
         let second = try workflow.approve(
-            status: first, round: .init(requesterID: "clerk", firstReviewerID: "secretary"),
+            stage: .second, status: first, round: .init(requesterID: "clerk", firstReviewerID: "secretary"),
             reviewerID: "inspector", tasks: [done])
         #expect(second == .closed)
         #expect(second.completion == .completed)
@@ -24,11 +25,12 @@ import Testing
     @Test func theAskerNeverApproves() {
         #expect(throws: WorkflowError.requesterCannotReview) {
             try workflow.approve(
-                status: .pendingFirstReview, round: .init(requesterID: "u1"), reviewerID: "u1", tasks: [done])
+                stage: .first, status: .pendingFirstReview, round: .init(requesterID: "u1"), reviewerID: "u1",
+                tasks: [done])
         }
         #expect(throws: WorkflowError.requesterCannotReview) {
             try workflow.approve(
-                status: .pendingSecondReview, round: .init(requesterID: "u1", firstReviewerID: "u2"),
+                stage: .second, status: .pendingSecondReview, round: .init(requesterID: "u1", firstReviewerID: "u2"),
                 reviewerID: "u1", tasks: [done])
         }
     }
@@ -36,14 +38,14 @@ import Testing
     @Test func oneReviewerCannotGiveBothApprovals() {
         #expect(throws: WorkflowError.sameReviewerTwice) {
             try workflow.approve(
-                status: .pendingSecondReview, round: .init(requesterID: "u1", firstReviewerID: "u2"),
+                stage: .second, status: .pendingSecondReview, round: .init(requesterID: "u1", firstReviewerID: "u2"),
                 reviewerID: "u2", tasks: [done])
         }
     }
 
     @Test func anOngoingItemClosesOnlyInStagesAndIsNeverCountedDone() throws {
         let result = try workflow.approve(
-            status: .pendingSecondReview, round: .init(requesterID: "a", firstReviewerID: "b"),
+            stage: .second, status: .pendingSecondReview, round: .init(requesterID: "a", firstReviewerID: "b"),
             reviewerID: "c", tasks: [done, ongoing])
         #expect(result == .stageCompleted)
         #expect(result.completion == .basicallyCompleted)
@@ -81,12 +83,30 @@ import Testing
     @Test func returnNeedsAReasonAndLeadsBackToWork() throws {
         let round = ClosureWorkflow.Round(requesterID: "a")
         #expect(throws: WorkflowError.returnNeedsReason) {
-            try workflow.returnForCorrection(status: .pendingFirstReview, round: round, reviewerID: "b", reason: "")
+            try workflow.returnForCorrection(
+                stage: .first, status: .pendingFirstReview, round: round, reviewerID: "b", reason: "")
         }
         let back = try workflow.returnForCorrection(
-            status: .pendingSecondReview, round: round, reviewerID: "c", reason: "佐证材料不全")
+            stage: .second, status: .pendingSecondReview, round: round, reviewerID: "c", reason: "佐证材料不全")
         #expect(back == .returned)
         #expect(back.isWorkable)
+    }
+
+    @Test func aReviewForAStageTheItemHasLeftIsRefused() {
+        let round = ClosureWorkflow.Round(requesterID: "a", firstReviewerID: "b")
+        // A first review that lands after the item moved to the second stage must not become the second.
+        #expect(throws: WorkflowError.stageMoved(expected: .first, current: .pendingSecondReview)) {
+            try workflow.approve(
+                stage: .first, status: .pendingSecondReview, round: round, reviewerID: "c", tasks: [done])
+        }
+        #expect(throws: WorkflowError.stageMoved(expected: .first, current: .pendingSecondReview)) {
+            try workflow.returnForCorrection(
+                stage: .first, status: .pendingSecondReview, round: round, reviewerID: "c", reason: "x")
+        }
+        #expect(throws: WorkflowError.stageMoved(expected: .second, current: .pendingFirstReview)) {
+            try workflow.approve(
+                stage: .second, status: .pendingFirstReview, round: round, reviewerID: "c", tasks: [done])
+        }
     }
 
     @Test func reopenOnlyWhatWasClosedAndWithAReason() throws {

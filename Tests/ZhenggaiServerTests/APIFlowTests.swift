@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -148,7 +149,7 @@ import ZhenggaiTestSupport
 
     @Test func badInputGetsAClearChineseAnswerAndNothingIsStored() async throws {
         try await APIWorld.with { world in
-            let before = try await world.store.auditLog(afterSeq: 0, limit: 10_000).count
+            let before = try await world.store.auditLog(in: .everything, try AuditQuery(limit: 1_000)).count
             let cases: [(HTTPMethod, String, String, HTTPResponseStatus)] = [
                 (.POST, "/api/v1/sources", "{not json", .badRequest),
                 (.POST, "/api/v1/sources", #"{"kind":"inspection","title":5}"#, .badRequest),
@@ -171,7 +172,7 @@ import ZhenggaiTestSupport
                 #expect(response.status == status, "\(method) \(path) \(json)")
                 #expect(response.errorMessage.containsChinese, "\(path): \(response.errorMessage)")
             }
-            #expect(try await world.store.auditLog(afterSeq: 0, limit: 10_000).count == before)
+            #expect(try await world.store.auditLog(in: .everything, try AuditQuery(limit: 1_000)).count == before)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -25,7 +26,7 @@ struct APIWorld {
                 let unit = role == .inspector || role == .supervisor ? county.county : county.township
                 users[role] = try await county.user(store, role.rawValue, role, at: unit, passwordHash: hash)
             }
-            let settings = ServerSettings(store: store.configuration, bcryptCost: 4)
+            let settings = AppConfiguration(store: store.configuration, bcryptCost: 4)
             try await withApp(configure: { app in
                 // Refusals are logged at info; the tests cause thousands on purpose.
                 app.logger.logLevel = .warning
@@ -44,7 +45,7 @@ struct APIWorld {
     @discardableResult
     func call(
         _ method: HTTPMethod, _ path: String, as role: Role?, json: String? = nil, token: String? = nil,
-        headers extra: HTTPHeaders = [:]
+        headers extra: HTTPHeaders = [:], body raw: String? = nil
     ) async throws -> TestingHTTPResponse {
         var headers = extra
         if let role { headers.bearerAuthorization = .init(token: try await self.token(role)) }
@@ -54,6 +55,7 @@ struct APIWorld {
             headers.contentType = .json
             body = ByteBuffer(string: json)
         }
+        if let raw { body = ByteBuffer(string: raw) }
         return try await app.testing().sendRequest(method, path, headers: headers, body: body)
     }
 }

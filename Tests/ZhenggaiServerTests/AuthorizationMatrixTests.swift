@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -119,8 +120,11 @@ import ZhenggaiTestSupport
             }
             let inside = try await Self.targets(
                 world, in: world.county.village, parent: world.county.township, leader: callers[.leader]!)
+            // A 责任领导 is a person of the inspected unit, so the other township's task has its own.
+            let outsideLeader = try await world.county.user(
+                world.store, "m_leader_outside", .leader, at: world.county.sibling)
             let outside = try await Self.targets(
-                world, in: world.county.sibling, parent: world.county.sibling, leader: callers[.leader]!)
+                world, in: world.county.sibling, parent: world.county.sibling, leader: outsideLeader)
             for route in APIRoute.allCases where route != .login {
                 let row = try #require(rows["\(route.method.rawValue) \(route.path)"])
                 for role in Role.allCases {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -63,7 +64,8 @@ import ZhenggaiTestSupport
                 body: ByteBuffer(string: form))
             #expect(accepted.status == .seeOther)
             let page = try await world.store.ledger(
-                LedgerFilter(roots: ["/"], sourceID: source.id), page: 1, perPage: 50, today: TestStores.today)
+                LedgerFilter(scope: .everything, sourceID: source.id), paging: try Paging(page: 1, perPage: 50),
+                today: TestStores.today)
             #expect(page.rows.map(\.problem.text) == ["理论学习不够扎实。", "学习笔记内容雷同。", "耕地保护责任落实不到位。部分图斑复耕不彻底。"])
             #expect(page.rows[0].tasks.map(\.measure) == ["建立理论学习台账"])
             #expect(page.rows[0].tasks.first?.deadline == source.reportDue)
@@ -81,7 +83,7 @@ import ZhenggaiTestSupport
             #expect(response.body.string.contains("不是文本文件"))
             let broken = try await upload(world, source, s, file: Data("PK\u{3}\u{4}broken".utf8), name: "x.docx")
             #expect(broken.status == .unprocessableEntity)
-            #expect(try await world.store.counts(LedgerFilter(roots: ["/"]), today: TestStores.today).total == 0)
+            #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 0)
         }
     }
 }

@@ -6,6 +6,7 @@ import ZhenggaiOffice
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
+@testable import ZhenggaiServices
 @testable import ZhenggaiStore
 
 /// Ledger export and import against a real store: the round trip, the preview's checks, re-imports.
@@ -41,13 +42,13 @@ import ZhenggaiTestSupport
     {
         try await LedgerImport.preview(
             data: data, fileName: name, source: source, skipRows: skip,
-            importer: .init(principal: nil, roots: []), store: world.store)
+            importer: .system, store: world.store)
     }
 
     @Test func aThousandProblemsGoOutAndComeBackUnchangedWithoutDuplicates() async throws {
         try await APIWorld.with { world in
             let source = try await Self.seed(world, count: 1_000)
-            let filter = LedgerFilter(roots: [world.county.county.path])
+            let filter = LedgerFilter(scope: Scope(subtree: world.county.county.path))
             let rows = try await LedgerExport.rows(store: world.store, filter: filter, today: TestStores.today)
             #expect(rows.count == 1_000 + 143)  // every 7th problem has a second task row
             let xlsx = try LedgerExport.data(rows, format: .xlsx, title: "测试县 整改台账")
@@ -66,7 +67,8 @@ import ZhenggaiTestSupport
 
             // Read back, the workbook holds the same data as the store.
             let sheet = try XLSXReader.read(xlsx, fileName: "台账.xlsx").sheets[0]
-            let page = try await world.store.ledger(filter, page: 1, perPage: 5, today: TestStores.today)
+            let page = try await world.store.ledger(
+                filter, paging: try Paging(page: 1, perPage: 5), today: TestStores.today)
             let first = page.rows[0]
             let header = sheet.rows.first { $0.number == 2 }!
             #expect(header.cells.map(\.value.displayText).prefix(5) == ["序号", "问题编号", "来源/轮次", "问题类别", "反馈问题"])
@@ -93,7 +95,8 @@ import ZhenggaiTestSupport
             let created = try await LedgerImport.apply(fresh, store: world.store, by: .commandLine)
             #expect(created.problemsCreated == 1_000 && created.tasksCreated == 1_143)
             let copy = try await world.store.ledger(
-                LedgerFilter(roots: [world.county.county.path], sourceID: other.id), page: 1, perPage: 500,
+                LedgerFilter(scope: Scope(subtree: world.county.county.path), sourceID: other.id),
+                paging: try Paging(page: 1, perPage: 500),
                 today: TestStores.today)
             #expect(copy.total == 1_000)
             #expect(copy.rows[0].problem.text == first.problem.text)
@@ -110,7 +113,7 @@ import ZhenggaiTestSupport
     @Test func anUpdatedSheetUpdatesTheSameProblemsAndIsAudited() async throws {
         try await APIWorld.with { world in
             let source = try await Self.seed(world, count: 3)
-            let filter = LedgerFilter(roots: [world.county.county.path])
+            let filter = LedgerFilter(scope: Scope(subtree: world.county.county.path))
             let rows = try await LedgerExport.rows(store: world.store, filter: filter, today: TestStores.today)
             var lines: [[CellValue]] =
                 [[.text("标题")], LedgerExport.columns.map { .text($0.header) }] + rows.map(\.values)
@@ -128,7 +131,8 @@ import ZhenggaiTestSupport
             #expect(preview.changedProblems == 1 && preview.unchangedProblems == 2)
             let result = try await LedgerImport.apply(preview, store: world.store, by: .commandLine)
             #expect(result.problemsUpdated == 1 && result.tasksUpdated == 1 && result.problemsCreated == 0)
-            let after = try await world.store.ledger(filter, page: 1, perPage: 10, today: TestStores.today)
+            let after = try await world.store.ledger(
+                filter, paging: try Paging(page: 1, perPage: 10), today: TestStores.today)
             #expect(after.total == 3)
             #expect(after.rows[0].problem.text == "改写后的问题描述")
             let changed = try #require(after.rows[0].tasks.first { $0.measure == "改写后的措施" })
@@ -169,14 +173,14 @@ import ZhenggaiTestSupport
             await #expect(throws: LedgerImport.ImportError.self) {
                 try await LedgerImport.apply(preview, store: world.store, by: .commandLine)
             }
-            #expect(try await world.store.counts(LedgerFilter(roots: ["/"]), today: TestStores.today).total == 0)
+            #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 0)
 
             let skipped = try await Self.preview(world, data, name: "台账.csv", source: source, skip: [3, 4, 5, 6, 7, 8])
             #expect(skipped.isReady && skipped.newProblems == 2 && skipped.skippedProblems == 6)
             let result = try await LedgerImport.apply(skipped, store: world.store, by: .commandLine)
             #expect(result.problemsCreated == 2)
             let ledger = try await world.store.ledger(
-                LedgerFilter(roots: ["/"]), page: 1, perPage: 10, today: TestStores.today)
+                LedgerFilter(scope: .everything), paging: try Paging(page: 1, perPage: 10), today: TestStores.today)
             #expect(ledger.rows.map(\.problem.categoryCode) == ["B5", "C3"])
             #expect(ledger.rows[0].tasks[0].kind == .ongoing && ledger.rows[0].tasks[0].deadline == nil)
             #expect(ledger.rows[1].tasks[0].leaderID == world.users[.leader]!.id)

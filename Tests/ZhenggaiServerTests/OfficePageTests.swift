@@ -6,6 +6,7 @@ import ZhenggaiOffice
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
+@testable import ZhenggaiServices
 @testable import ZhenggaiStore
 
 /// The export, import and report pages behind the gate, and the reports' numbers read back from Word.
@@ -40,7 +41,7 @@ import ZhenggaiTestSupport
                 #expect(page.status == (mayImport ? .ok : .forbidden), "\(role)")
 
                 let rows = try await LedgerExport.rows(
-                    store: world.store, filter: LedgerFilter(roots: ["/"]), today: TestStores.today)
+                    store: world.store, filter: LedgerFilter(scope: .everything), today: TestStores.today)
                 var lines: [[CellValue]] = [LedgerExport.columns.map { .text($0.header) }] + rows.map(\.values)
                 lines[1][4] = .text("\(role.rawValue) 改写的问题")
                 let payload = CSV.write(lines).base64EncodedString()
@@ -58,10 +59,10 @@ import ZhenggaiTestSupport
                     #expect(confirm.status == .forbidden, "\(role)")
                 }
                 let first = try await world.store.ledger(
-                    LedgerFilter(roots: ["/"]), page: 1, perPage: 1, today: TestStores.today)
+                    LedgerFilter(scope: .everything), paging: try Paging(page: 1, perPage: 1), today: TestStores.today)
                 #expect((first.rows[0].problem.text == "\(role.rawValue) 改写的问题") == mayImport, "\(role)")
             }
-            #expect(try await world.store.counts(LedgerFilter(roots: ["/"]), today: TestStores.today).total == 5)
+            #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 5)
         }
     }
 
@@ -85,7 +86,7 @@ import ZhenggaiTestSupport
             #expect(html.contains("只写到月份"))
             #expect(html.contains("name=\"skip-3\""))
             #expect(!html.contains("value=\"import\""))  // no confirm button while rows have problems
-            #expect(try await world.store.counts(LedgerFilter(roots: ["/"]), today: TestStores.today).total == 0)
+            #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 0)
         }
     }
 
@@ -93,11 +94,11 @@ import ZhenggaiTestSupport
         try await APIWorld.with { world in
             let source = try await OfficeLedgerTests.seed(world, count: 12)
             let made = try await ReportMaker.make(
-                .progress, store: world.store, roots: ["/"], source: source.numberPrefix, unit: nil, period: nil,
+                .progress, store: world.store, scope: .everything, source: source.numberPrefix, unit: nil, period: nil,
                 inputs: .init(assessment: "整改总体扎实。"))
             let text = try DocxReader.read(try made.document.docxData(), fileName: "r.docx").plainText
             let counts = try await world.store.counts(
-                LedgerFilter(roots: ["/"], sourceID: source.id), today: TestStores.today)
+                LedgerFilter(scope: .everything, sourceID: source.id), today: TestStores.today)
             #expect(text.contains("反馈的12个问题中，完成整改0个，基本完成并持续整改0个，未完成12个，完成率0.00%"))
             #expect(text.contains("已逾期未完成的问题\(counts.overdue)个"))
             #expect(text.contains("距报送期限") || text.contains("已超过期限"))
@@ -105,14 +106,15 @@ import ZhenggaiTestSupport
             #expect(text.contains(GongwenDocument.placeholderPrefix))  // reasons and next steps left to a person
 
             let notice = try await ReportMaker.make(
-                .notice, store: world.store, roots: ["/"], source: nil, unit: nil, period: nil, inputs: .init())
+                .notice, store: world.store, scope: .everything, source: nil, unit: nil, period: nil, inputs: .init())
             let noticeText = try DocxReader.read(try notice.document.docxData(), fileName: "n.docx").plainText
             #expect(noticeText.contains("完成率0.00%"))
             #expect(!noticeText.contains("张三"))  // no 责任人 in what goes public
             #expect(Redaction.phoneNumbers(in: "联系13812345678或0571-87654321") == "联系（电话已隐去）或（电话已隐去）")
 
             let bulletin = try await ReportMaker.make(
-                .bulletin, store: world.store, roots: ["/"], source: nil, unit: nil, period: "2026-Q4", inputs: .init())
+                .bulletin, store: world.store, scope: .everything, source: nil, unit: nil, period: "2026-Q4",
+                inputs: .init())
             let bulletinText = try DocxReader.read(try bulletin.document.docxData(), fileName: "b.docx").plainText
             #expect(bulletinText.contains("2026年第四季度"))
             #expect(bulletinText.contains("共反馈问题12个"))
@@ -145,7 +147,7 @@ import ZhenggaiTestSupport
         try await APIWorld.with { world in
             _ = try await OfficeLedgerTests.seed(world, count: 8)
             let made = try await ReportMaker.make(
-                .progress, store: world.store, roots: ["/"], source: nil, unit: nil, period: nil, inputs: .init())
+                .progress, store: world.store, scope: .everything, source: nil, unit: nil, period: nil, inputs: .init())
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zg-report-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -171,7 +172,7 @@ import ZhenggaiTestSupport
             let response = try await world.app.testing().sendRequest(
                 .POST, "/sources/new", headers: headers, body: ByteBuffer(string: body))
             #expect(response.status == .forbidden)
-            #expect(try await world.store.sources(within: ["/"]).isEmpty)
+            #expect(try await world.store.sources(in: .everything).isEmpty)
         }
     }
 

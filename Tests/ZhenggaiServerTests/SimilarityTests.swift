@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -27,8 +28,8 @@ import ZhenggaiTestSupport
             by: clerk)
         _ = try await store.completeTask(task.id, version: task.version, by: clerk)
         _ = try await store.requestClosure(problemID: old.id, statement: "已清理", by: clerk)
-        _ = try await store.approveClosure(problemID: old.id, by: AuditActor(world.users[.secretary]!))
-        _ = try await store.approveClosure(problemID: old.id, by: AuditActor(world.users[.inspector]!))
+        _ = try await store.approveClosure(problemID: old.id, stage: .first, by: AuditActor(world.users[.secretary]!))
+        _ = try await store.approveClosure(problemID: old.id, stage: .second, by: AuditActor(world.users[.inspector]!))
         _ = try await store.createProblem(
             NewProblem(sourceID: first.id, text: unrelated, categoryCode: "A1"), by: clerk)
         let audit = try await store.createSource(
@@ -45,7 +46,7 @@ import ZhenggaiTestSupport
         try await APIWorld.with { world in
             let (old, new) = try await Self.closedAndAgain(world)
             let service = SimilarityService(store: world.store)
-            let found = try await service.suggestions(for: new, readableRoots: [world.county.county.path])
+            let found = try await service.suggestions(for: new, scope: Scope(subtree: world.county.county.path))
             #expect(found.first?.match.id == old.id)
             #expect(found.first?.recurrence == true)
             #expect(found.first?.tier == .sameUnit)
@@ -53,7 +54,7 @@ import ZhenggaiTestSupport
             let shared = found.first?.explanation.phrases.map(\.text).joined() ?? ""
             #expect(shared.contains("白条"))
             // The old problem does not see the newer one as "earlier".
-            let back = try await service.suggestions(for: old, readableRoots: [world.county.county.path])
+            let back = try await service.suggestions(for: old, scope: Scope(subtree: world.county.county.path))
             #expect(!back.contains { $0.match.id == new.id })
         }
     }
@@ -97,7 +98,7 @@ import ZhenggaiTestSupport
                 NewProblem(sourceID: source.id, text: "扶贫项目资产后续管护责任不落实，部分设施闲置损毁。", categoryCode: "A2"),
                 by: AuditActor(world.users[.clerk]!))
             let found = try await serverB.search(
-                "扶贫项目资产管护责任不落实，设施闲置", unitID: world.county.township.id, readableRoots: ["/"])
+                "扶贫项目资产管护责任不落实，设施闲置", unitID: world.county.township.id, scope: .everything)
             #expect(found.first?.match.id == fresh.id)
             #expect(await serverB.count == countBefore + 1)
             #expect(await serverB.watermark == (try await other.changeWatermark()))
@@ -114,10 +115,10 @@ import ZhenggaiTestSupport
                 NewProblem(sourceID: foreign.id, text: Self.old, categoryCode: "B4"), by: AuditActor(inspector))
             let service = SimilarityService(store: world.store)
             let township = try await service.search(
-                Self.again, unitID: world.county.township.id, readableRoots: [world.county.township.path])
+                Self.again, unitID: world.county.township.id, scope: Scope(subtree: world.county.township.path))
             #expect(township.isEmpty)
             let county = try await service.search(
-                Self.again, unitID: world.county.township.id, readableRoots: [world.county.county.path])
+                Self.again, unitID: world.county.township.id, scope: Scope(subtree: world.county.county.path))
             #expect(county.count == 1)
         }
     }

@@ -49,10 +49,12 @@ struct LedgerStoreTests {
             _ = try await store.completeTask(task.id, version: task.version, by: clerk)
             var now = try await store.requestClosure(problemID: problem.id, statement: "已完成整改", by: clerk)
             #expect(now.status == .pendingFirstReview)
-            await #expect(throws: StoreError.self) { try await store.approveClosure(problemID: problem.id, by: clerk) }
-            now = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
+            await #expect(throws: StoreError.self) {
+                try await store.approveClosure(problemID: problem.id, stage: .first, by: clerk)
+            }
+            now = try await store.approveClosure(problemID: problem.id, stage: .first, by: AuditActor(c.secretary))
             #expect(now.status == .pendingSecondReview)
-            now = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            now = try await store.approveClosure(problemID: problem.id, stage: .second, by: AuditActor(c.inspector))
             #expect(now.status == .closed)
             #expect(now.completion == .completed)
             let detail = try await store.problemDetail(problem.id)
@@ -114,10 +116,12 @@ struct LedgerStoreTests {
             _ = try await store.addEvidence(
                 problemID: problem.id, taskID: nil, fileName: "制度.pdf", data: Fixtures.pdf, by: AuditActor(c.clerk))
             _ = try await store.requestClosure(problemID: problem.id, statement: "阶段性完成", by: AuditActor(c.clerk))
-            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
-            let result = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            _ = try await store.approveClosure(problemID: problem.id, stage: .first, by: AuditActor(c.secretary))
+            let result = try await store.approveClosure(
+                problemID: problem.id, stage: .second, by: AuditActor(c.inspector))
             #expect(result.status == .stageCompleted)
-            let counts = try await store.counts(LedgerFilter(roots: [c.county.county.path]), today: TestStores.today)
+            let counts = try await store.counts(
+                LedgerFilter(scope: Scope(subtree: c.county.county.path)), today: TestStores.today)
             #expect(counts.completion == CompletionCounts(completed: 0, basicallyCompleted: 1, notCompleted: 0))
             #expect(counts.rate == "0.00%")
         }
@@ -132,8 +136,8 @@ struct LedgerStoreTests {
             let task = try await store.createTask(problemID: problem.id, fields(.immediate), by: AuditActor(c.clerk))
             _ = try await store.completeTask(task.id, version: task.version, by: AuditActor(c.clerk))
             _ = try await store.requestClosure(problemID: problem.id, statement: "已整改", by: AuditActor(c.clerk))
-            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.secretary))
-            _ = try await store.approveClosure(problemID: problem.id, by: AuditActor(c.inspector))
+            _ = try await store.approveClosure(problemID: problem.id, stage: .first, by: AuditActor(c.secretary))
+            _ = try await store.approveClosure(problemID: problem.id, stage: .second, by: AuditActor(c.inspector))
             let reopened = try await store.reopen(problemID: problem.id, reason: "回头看发现反弹", by: AuditActor(c.inspector))
             #expect(reopened.status == .reopened)
             #expect(reopened.number == problem.number)
@@ -160,24 +164,25 @@ struct LedgerStoreTests {
             let other = try await c.county.source(store, by: c.inspector, at: c.county.sibling)
             _ = try await store.createProblem(NewProblem(sourceID: other.id, text: "接待", categoryCode: "B2"), by: clerk)
 
-            let township = [c.county.township.path]
+            let township = Scope(subtree: c.county.township.path)
             func numbers(_ filter: LedgerFilter) async throws -> [String] {
-                try await store.ledger(filter, page: 1, perPage: 50, today: TestStores.today).rows.map(\.problem.number)
+                try await store.ledger(filter, paging: try Paging(page: 1, perPage: 50), today: TestStores.today).rows
+                    .map(\.problem.number)
             }
-            #expect(try await numbers(LedgerFilter(roots: township, overdueOn: TestStores.today)) == [late.number])
-            #expect(try await numbers(LedgerFilter(roots: township, leaderID: c.leader.id)) == [late.number])
-            #expect(try await numbers(LedgerFilter(roots: township, text: "接待")) == [late.number])
-            #expect(try await numbers(LedgerFilter(roots: township, text: "%")) == [])
-            #expect(try await numbers(LedgerFilter(roots: township, text: late.number.lowercased())) == [late.number])
-            #expect(try await numbers(LedgerFilter(roots: township, text: "_")) == [])
-            #expect(try await numbers(LedgerFilter(roots: township, categoryCode: "A1")) == [fine.number])
-            #expect(try await numbers(LedgerFilter(roots: [c.county.village.path])) == [late.number])
-            #expect(try await numbers(LedgerFilter(roots: [])) == [])
-            #expect(try await numbers(LedgerFilter(roots: [c.county.county.path])).count == 3)
+            #expect(try await numbers(LedgerFilter(scope: township, overdueOn: TestStores.today)) == [late.number])
+            #expect(try await numbers(LedgerFilter(scope: township, leaderID: c.leader.id)) == [late.number])
+            #expect(try await numbers(LedgerFilter(scope: township, text: "接待")) == [late.number])
+            #expect(try await numbers(LedgerFilter(scope: township, text: "%")) == [])
+            #expect(try await numbers(LedgerFilter(scope: township, text: late.number.lowercased())) == [late.number])
+            #expect(try await numbers(LedgerFilter(scope: township, text: "_")) == [])
+            #expect(try await numbers(LedgerFilter(scope: township, categoryCode: "A1")) == [fine.number])
+            #expect(try await numbers(LedgerFilter(scope: Scope(subtree: c.county.village.path))) == [late.number])
+            #expect(try await numbers(LedgerFilter(scope: .nothing)) == [])
+            #expect(try await numbers(LedgerFilter(scope: Scope(subtree: c.county.county.path))).count == 3)
             let page = try await store.ledger(
-                LedgerFilter(roots: township), page: 1, perPage: 50, today: TestStores.today)
+                LedgerFilter(scope: township), paging: try Paging(page: 1, perPage: 50), today: TestStores.today)
             #expect(page.rows.first { $0.problem.id == late.id }?.overdue == true)
-            let counts = try await store.counts(LedgerFilter(roots: township), today: TestStores.today)
+            let counts = try await store.counts(LedgerFilter(scope: township), today: TestStores.today)
             #expect(counts.total == 2 && counts.overdue == 1)
             #expect(counts.byCategory.map(\.key) == ["A1", "B2"])
         }
@@ -218,7 +223,8 @@ struct LedgerStoreTests {
                 try await group.waitForAll()
             }
             let page = try await store.ledger(
-                LedgerFilter(roots: [c.county.county.path]), page: 1, perPage: 100, today: TestStores.today)
+                LedgerFilter(scope: Scope(subtree: c.county.county.path)), paging: try Paging(page: 1, perPage: 100),
+                today: TestStores.today)
             #expect(Set(page.rows.map(\.problem.number)).count == 40)
             let audit = try await store.verifyAudit()
             #expect(audit.isIntact, "\(audit)")

@@ -1,5 +1,5 @@
 public import Foundation
-import Logging
+public import Logging
 public import ZhenggaiCore
 public import ZhenggaiStore
 
@@ -12,6 +12,13 @@ public enum TestStores {
     }
 
     public static var backendName: String { postgresURL == nil ? "SQLite" : "PostgreSQL" }
+
+    /// Refusals are logged at info; the tests cause thousands on purpose.
+    public static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// 2026-11-24, a Tuesday, China time: tests stand on a fixed day.
     public static let today = LocalDate(year: 2026, month: 11, day: 24)!

@@ -120,11 +120,18 @@ public enum AccessPolicy {
             return true
         }
     }
+}
 
-    /// The unit paths an principal may read; list queries restrict themselves to these subtrees.
-    public static func readableRoots(_ principal: Principal) -> [String] {
-        let paths = Set(principal.grants.map(\.unitPath)).sorted()
-        // Drop roots already inside another root, so queries stay short.
-        return paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }
+/// A refusal by the access policy. It names the action, never the target: the answer must not tell the
+/// caller anything about a unit outside their scope.
+public struct AccessDenied: Error, Equatable, Sendable {
+    public var action: Action
+    public init(_ action: Action) { self.action = action }
+    public var userMessage: String { "您没有权限在该单位「\(action.label)」。" }
+}
+
+extension AccessPolicy {
+    public static func check(_ principal: Principal, _ action: Action, on target: AccessTarget) throws(AccessDenied) {
+        guard allows(principal, action, on: target) else { throw AccessDenied(action) }
     }
 }

@@ -21,3 +21,16 @@ public struct FixedClock: WallClock {
     public init(_ day: LocalDate) { self.instant = day.date }
     public func now() -> Date { instant }
 }
+
+/// A clock that moves only when told to (tests of expiry, windows and schedules).
+public final class MutableClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+
+    public init(_ day: LocalDate) { instant = day.date }
+    public init(_ instant: Date) { self.instant = instant }
+
+    public func now() -> Date { lock.withLock { instant } }
+    public func advance(by seconds: TimeInterval) { lock.withLock { instant = instant.addingTimeInterval(seconds) } }
+    public func set(_ date: Date) { lock.withLock { instant = date } }
+}

@@ -22,6 +22,16 @@ public struct ClosureWorkflow: Sendable {
         }
     }
 
+    /// The review a reviewer means to give. It is named by whoever acts (the route they called, the
+    /// button they pressed) and checked against the item's state at the moment of the write, so a first
+    /// review that lands after another reviewer moved the item on is refused instead of becoming a second.
+    public enum Stage: String, Sendable, CaseIterable, Codable {
+        case first, second
+
+        public var status: ProblemStatus { self == .first ? .pendingFirstReview : .pendingSecondReview }
+        public var label: String { self == .first ? "单位审核（审核1）" : "巡察办审核（审核2）" }
+    }
+
     public init() {}
 
     public func requestClosure(
@@ -41,9 +51,10 @@ public struct ClosureWorkflow: Sendable {
     }
 
     public func approve(
-        status: ProblemStatus, round: Round, reviewerID: String, tasks: [TaskSummary]
+        stage: Stage, status: ProblemStatus, round: Round, reviewerID: String, tasks: [TaskSummary]
     ) throws(WorkflowError) -> ProblemStatus {
         guard status.isUnderReview else { throw .notAwaitingReview(status) }
+        guard status == stage.status else { throw .stageMoved(expected: stage, current: status) }
         guard reviewerID != round.requesterID else { throw .requesterCannotReview }
         if status == .pendingFirstReview { return .pendingSecondReview }
         guard reviewerID != round.firstReviewerID else { throw .sameReviewerTwice }
@@ -51,9 +62,10 @@ public struct ClosureWorkflow: Sendable {
     }
 
     public func returnForCorrection(
-        status: ProblemStatus, round: Round, reviewerID: String, reason: String
+        stage: Stage, status: ProblemStatus, round: Round, reviewerID: String, reason: String
     ) throws(WorkflowError) -> ProblemStatus {
         guard status.isUnderReview else { throw .notAwaitingReview(status) }
+        guard status == stage.status else { throw .stageMoved(expected: stage, current: status) }
         guard reviewerID != round.requesterID else { throw .requesterCannotReview }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .returnNeedsReason }
         return .returned

@@ -6,6 +6,7 @@ public enum WorkflowError: Error, Equatable, Sendable {
     case tasksNotCompleted(count: Int)
     case closureNeedsEvidence
     case notAwaitingReview(ProblemStatus)
+    case stageMoved(expected: ClosureWorkflow.Stage, current: ProblemStatus)
     case requesterCannotReview
     case sameReviewerTwice
     case returnNeedsReason
@@ -24,6 +25,8 @@ public enum WorkflowError: Error, Equatable, Sendable {
         case .tasksNotCompleted(let count): "还有 \(count) 项整改任务未完成，不能申请销号。"
         case .closureNeedsEvidence: "限期整改和长期坚持的问题申请销号须附佐证材料。"
         case .notAwaitingReview(let status): "该问题当前状态为「\(status.label)」，不在待审核环节。"
+        case .stageMoved(let expected, let current):
+            "该问题已不在「\(expected.label)」环节（当前为「\(current.label)」），可能已被他人审核；本次操作未生效，请刷新后查看。"
         case .requesterCannotReview: "销号申请人不能审核自己的申请。"
         case .sameReviewerTwice: "同一人不能同时完成单位审核和巡察办审核。"
         case .returnNeedsReason: "退回补正须写明理由。"

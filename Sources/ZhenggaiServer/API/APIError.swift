@@ -1,11 +1,11 @@
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// Refusals made at the edge (login, access, request shape), each with the sentence the user reads.
 enum APIError: Error {
     case notLoggedIn
-    case forbidden(Action)
     case csrf
     case throttled(minutes: Int)
     case badCredentials
@@ -14,7 +14,7 @@ enum APIError: Error {
     var status: HTTPResponseStatus {
         switch self {
         case .notLoggedIn, .badCredentials: .unauthorized
-        case .forbidden, .csrf: .forbidden
+        case .csrf: .forbidden
         case .throttled: .tooManyRequests
         case .badRequest: .badRequest
         }
@@ -23,7 +23,6 @@ enum APIError: Error {
     var code: String {
         switch self {
         case .notLoggedIn: "not_logged_in"
-        case .forbidden: "forbidden"
         case .csrf: "csrf"
         case .throttled: "throttled"
         case .badCredentials: "bad_credentials"
@@ -34,7 +33,6 @@ enum APIError: Error {
     var message: String {
         switch self {
         case .notLoggedIn: "请先登录。"
-        case .forbidden(let action): "您没有权限在该单位「\(action.label)」。"
         case .csrf: "请求缺少有效的防伪令牌（CSRF），请刷新页面后重试。"
         case .throttled(let minutes): "登录失败次数过多，请 \(minutes) 分钟后再试。"
         case .badCredentials: "用户名或密码错误。"
@@ -85,6 +83,12 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (status, error.code, error.userMessage)
         case let error as WorkflowError:
             return (.conflict, "workflow", error.userMessage)
+        case let error as AccessDenied:
+            return (.forbidden, "forbidden", error.userMessage)
+        case let error as QueryError:
+            return (.badRequest, "bad_query", error.userMessage)
+        case let error as ConfigurationError:
+            return (.internalServerError, "internal", error.description)
         case let error as DecodingError:
             return (.badRequest, "bad_request", Self.describe(decoding: error))
         case let error as any AbortError:

@@ -1,5 +1,6 @@
 import Vapor
 public import ZhenggaiCore
+import ZhenggaiServices
 
 /// Every JSON route, in one table: registration, the authorization matrix test and the OpenAPI check all
 /// read it, so a route cannot exist without an action that says who may call it.

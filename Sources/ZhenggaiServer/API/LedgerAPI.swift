@@ -1,12 +1,13 @@
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The JSON API. Each endpoint first names where its action lands (the target) and only then, after the
 /// gate in `register`, does the work.
 struct LedgerAPI {
     let store: Store
-    let settings: ServerSettings
+    let settings: AppConfiguration
 
     struct Login: Codable {
         var username: String
@@ -85,19 +86,15 @@ struct LedgerAPI {
         let anywhere: @Sendable (Request, Caller) async throws -> AccessTarget = { _, _ in .anywhere }
         return [
             Endpoint(.logout, target: anywhere) { request, _ in
-                if let token = request.cookies[SessionCookie.name]?.string ?? request.headers.bearerAuthorization?.token
-                {
-                    try await store.deleteSession(token: token)
-                }
+                try await Self.endSessions(request, store: store)
                 let response = try Response.json(["ok": true])
-                response.cookies[SessionCookie.name] = HTTPCookies.Value(
-                    string: "", expires: Date(timeIntervalSince1970: 0), path: "/")
+                response.cookies[SessionCookie.name] = Self.expiredCookie
                 return response
             },
             Endpoint(.me, target: anywhere) { _, caller in try .json(caller.user) },
 
             // Units
-            Endpoint(.listUnits, target: anywhere) { _, caller in try .json(try await store.units(within: caller.roots))
+            Endpoint(.listUnits, target: anywhere) { _, caller in try .json(try await store.units(in: caller.scope))
             },
             Endpoint(.createUnit) { request, _ in
                 // A county (no parent) is set up from the command line, never through the API.
@@ -119,10 +116,7 @@ struct LedgerAPI {
 
             // Users
             Endpoint(.listUsers, target: anywhere) { _, caller in
-                let adminRoots = AccessPolicy.readableRoots(
-                    Principal(
-                        userID: caller.principal.userID, grants: caller.principal.grants.filter { $0.role == .admin }))
-                return try .json(try await store.users(within: adminRoots))
+                try .json(try await store.users(in: Scope(caller.principal, for: .manageUsers)))
             },
             Endpoint(.createUser) { request, caller in
                 // Every unit the new user is given a role at must be inside the admin's subtree.
@@ -135,7 +129,7 @@ struct LedgerAPI {
             } handle: { request, caller in
                 let new = try request.decode(NewUser.self)
                 try Passwords.checkStrength(new.password)
-                let hash = try await request.password.async.hash(new.password)
+                let hash = await Passwords.hashInBackground(new.password, cost: settings.bcryptCost)
                 return try .json(
                     try await store.createUser(
                         username: new.username, displayName: new.displayName, passwordHash: hash, grants: new.grants,
@@ -159,7 +153,7 @@ struct LedgerAPI {
 
             // Sources
             Endpoint(.listSources, target: anywhere) { _, caller in
-                try .json(try await store.sources(within: caller.roots))
+                try .json(try await store.sources(in: caller.scope))
             },
             Endpoint(.createSource) { request, _ in
                 try await unitTarget(try request.decode(NewSource.self).unitID)
@@ -288,13 +282,13 @@ struct LedgerAPI {
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
-                try await review(request, caller, stage: .pendingFirstReview)
+                try await review(request, caller, stage: .first)
             },
             Endpoint(.secondReview) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
-                try await review(request, caller, stage: .pendingSecondReview)
+                try await review(request, caller, stage: .second)
             },
             Endpoint(.reopen) { request, _ in
                 try await problemTarget(try request.id("problemID"))
@@ -308,64 +302,40 @@ struct LedgerAPI {
 
             // Ledger and counts
             Endpoint(.ledger, target: anywhere) { request, caller in
-                let filter = try await ledgerFilter(request, caller)
-                let page = (try? request.query.get(Int.self, at: "page")) ?? 1
-                let perPage = (try? request.query.get(Int.self, at: "per")) ?? 50
+                let query = try LedgerQuery(request.queryParameters)
                 return try .json(
-                    try await store.ledger(filter, page: page, perPage: perPage, today: store.clock.today()))
+                    try await store.ledger(
+                        try await ledgerFilter(query, caller), paging: query.paging, today: store.clock.today(),
+                        sort: query.sort))
             },
             Endpoint(.counts, target: anywhere) { request, caller in
-                try .json(try await store.counts(try await ledgerFilter(request, caller), today: store.clock.today()))
+                let query = try LedgerQuery(request.queryParameters)
+                return try .json(
+                    try await store.counts(try await ledgerFilter(query, caller), today: store.clock.today()))
             },
-            Endpoint(.auditLog, target: anywhere) { request, _ in
-                let after = (try? request.query.get(Int.self, at: "after")) ?? 0
-                let limit = min((try? request.query.get(Int.self, at: "limit")) ?? 100, 1000)
-                return try .json(try await store.auditLog(afterSeq: after, limit: limit))
+            Endpoint(.auditLog, target: anywhere) { request, caller in
+                let query = try AuditQuery(request.queryParameters)
+                return try .json(
+                    try await store.auditLog(in: Scope(caller.principal, for: .readAuditLog), query))
             },
         ]
     }
 
-    func review(_ request: Request, _ caller: Caller, stage: ProblemStatus) async throws -> Response {
+    func review(_ request: Request, _ caller: Caller, stage: ClosureWorkflow.Stage) async throws -> Response {
         let id = try request.id("problemID")
         let body = try request.decode(Review.self)
-        let current = try await store.problem(id)
-        guard current.status == stage else { throw StoreError.workflow(.notAwaitingReview(current.status)) }
         switch body.decision {
         case .approve:
-            return try .json(try await store.approveClosure(problemID: id, by: caller.actor))
+            return try .json(try await store.approveClosure(problemID: id, stage: stage, by: caller.actor))
         case .return:
-            return try .json(try await store.returnClosure(problemID: id, reason: body.reason ?? "", by: caller.actor))
+            return try .json(
+                try await store.returnClosure(problemID: id, stage: stage, reason: body.reason ?? "", by: caller.actor))
         }
     }
 
-    /// Query parameters → filter. A `unit` outside the caller's scope is refused, not silently emptied.
-    func ledgerFilter(_ request: Request, _ caller: Caller) async throws -> LedgerFilter {
-        func uuid(_ name: String) throws -> UUID? {
-            guard let raw = try? request.query.get(String.self, at: name), !raw.isEmpty else { return nil }
-            guard let id = UUID(uuidString: raw) else { throw APIError.badRequest("参数 \(name) 不是有效的编号。") }
-            return id
-        }
-        var filter = LedgerFilter(roots: caller.roots)
-        filter.sourceID = try uuid("source")
-        filter.leaderID = try uuid("leader")
-        filter.round = try? request.query.get(Int.self, at: "round")
-        filter.categoryCode = (try? request.query.get(String.self, at: "category")).flatMap { $0.isEmpty ? nil : $0 }
-        filter.text = try? request.query.get(String.self, at: "q")
-        if let raw = try? request.query.get(String.self, at: "status"), !raw.isEmpty {
-            filter.statuses = try raw.split(separator: ",").map { value in
-                guard let status = ProblemStatus(rawValue: String(value)) else {
-                    throw APIError.badRequest("参数 status 的取值「\(value)」无效。")
-                }
-                return status
-            }
-        }
-        if (try? request.query.get(Bool.self, at: "overdue")) == true { filter.overdueOn = store.clock.today() }
-        if let unitID = try uuid("unit") {
-            let path = try await store.unit(unitID).path
-            try Gate.authorize(caller, .read, AccessTarget(unitPath: path))
-            filter.unitPath = path
-        }
-        return filter
+    func ledgerFilter(_ query: LedgerQuery, _ caller: Caller) async throws -> LedgerFilter {
+        try await LedgerReading.filter(
+            query, reader: caller.principal, readerID: caller.user.id, store: store, today: store.clock.today())
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import ZhenggaiServices
 
 /// A file sent to the browser: evidence, exports, reports. One place for the headers that keep a stored
 /// file from being run as a page (nosniff) and that name it in Chinese (RFC 6266: the UTF-8 name, with an

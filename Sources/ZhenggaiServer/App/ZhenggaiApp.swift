@@ -1,26 +1,55 @@
 import Foundation
 import Leaf
 import LeafKit
-import Logging
+public import Logging
 public import Vapor
 import ZhenggaiCore
+public import ZhenggaiServices
 public import ZhenggaiStore
 
-/// Builds the application that `serve` runs and the tests drive: the same code, other settings.
+/// Builds the application that `serve` runs, the tests drive and the benchmarks time: the same code,
+/// other configuration.
 public enum ZhenggaiApp {
+    /// `zhenggai serve`: the store is opened and migrated, the first admin created when there is none, the
+    /// application built and run until it is stopped; the store is closed however it ends.
+    public static func serve(_ configuration: AppConfiguration, logger: Logger) async throws {
+        let store = try Commands.openStore(configuration, logger: logger)
+        do {
+            if let password = try await Commands.prepare(store) {
+                say("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：\(password)")
+            }
+            let app = try await Application.make(Environment(name: "production", arguments: ["zhenggai"]))
+            app.logger.logLevel = configuration.logLevel
+            configure(app, settings: configuration, store: store)
+            say(
+                "政改（Zhenggai）已启动：http://\(configuration.host):\(configuration.port)/  "
+                    + "数据目录：\(store.configuration.dataDirectory.path)")
+            do {
+                try await app.execute()
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+
     public static func build(
-        settings: ServerSettings, store: Store, environment: Environment = .production
+        settings: AppConfiguration, store: Store, environment: Environment = .production
     ) async throws -> Application {
         let app = try await Application.make(environment)
         configure(app, settings: settings, store: store)
         return app
     }
 
-    public static func configure(_ app: Application, settings: ServerSettings, store: Store) {
+    public static func configure(_ app: Application, settings: AppConfiguration, store: Store) {
         app.http.server.configuration.hostname = settings.host
         app.http.server.configuration.port = settings.port
         app.routes.defaultMaxBodySize = "1mb"
-        app.passwords.use(.bcrypt(cost: settings.bcryptCost))
         app.middleware = Middlewares()
         app.middleware.use(APIErrorMiddleware())
         // Templates and static files ship inside the executable's resource bundle, so `serve` works from
@@ -38,6 +67,7 @@ public enum ZhenggaiApp {
 
         let similarity = SimilarityService(store: store)
         app.lifecycle.use(IndexWarmer(similarity: similarity))
+        if settings.runJobs { app.lifecycle.use(JobStarter(runner: JobRunner(store: store, logger: app.logger))) }
         let api = LedgerAPI(store: store, settings: settings)
         api.register(on: app.routes)
         LoginPage.register(app.routes, api: api)
@@ -49,7 +79,7 @@ public enum ZhenggaiApp {
             + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
             + TaskEditPage.routes(store: store)
             + SourcesPage.routes(store: store) + DocumentImportPage.routes(store: store)
-            + AdminPages.routes(store: store)
+            + AdminPages.routes(store: store, settings: settings)
         for page in pages { app.routes.register(page: page, store: store) }
         for page in OfficePages.routes(store: store) { app.routes.register(page: page, store: store) }
     }
@@ -61,24 +91,6 @@ public enum ZhenggaiApp {
         return candidates.compactMap { $0 }.first {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent("Views/layout.leaf").path)
         } ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
-    }
-
-    /// Opens the store, migrates it, and on the first start creates `admin` with a random password that is
-    /// printed once. Returns the password when it created the account.
-    public static func prepare(_ store: Store) async throws -> String? {
-        try await store.migrate()
-        guard try await store.userCount() == 0 else { return nil }
-        let county: UnitNode
-        if let existing = try await store.units(within: ["/"]).first(where: { $0.parentID == nil }) {
-            county = existing
-        } else {
-            county = try await store.createUnit(name: "本县", kind: .county, parentID: nil, by: .commandLine)
-        }
-        let password = Passwords.random()
-        _ = try await store.createUser(
-            username: "admin", displayName: "系统管理员", passwordHash: try Passwords.hash(password),
-            grants: [NewGrant(role: .admin, unitID: county.id)], by: .commandLine)
-        return password
     }
 }
 
@@ -100,4 +112,12 @@ struct IndexWarmer: LifecycleHandler {
             }
         }
     }
+}
+
+/// Starts the background jobs with the application and stops them with it.
+struct JobStarter: LifecycleHandler {
+    let runner: JobRunner
+
+    func didBootAsync(_ application: Application) async throws { await runner.start() }
+    func shutdownAsync(_ application: Application) async { await runner.stop() }
 }

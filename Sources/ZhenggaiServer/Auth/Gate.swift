@@ -1,5 +1,6 @@
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The caller of a request, once authenticated.
@@ -10,11 +11,11 @@ struct Caller: Sendable {
 
     var principal: Principal { user.principal }
     var actor: AuditActor { AuditActor(user) }
-    var roots: [String] { AccessPolicy.readableRoots(principal) }
+    var scope: Scope { Scope(principal) }
 }
 
-enum SessionCookie {
-    static let name = "zg_session"
+package enum SessionCookie {
+    package static let name = "zg_session"
 }
 
 /// The one gate every route passes: who is calling, may they do this action there, and did a
@@ -42,7 +43,7 @@ enum Gate {
     }
 
     static func authorize(_ caller: Caller, _ action: Action, _ target: AccessTarget) throws {
-        guard AccessPolicy.allows(caller.principal, action, on: target) else { throw APIError.forbidden(action) }
+        try AccessPolicy.check(caller.principal, action, on: target)
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -118,6 +119,16 @@ enum APICoding {
 }
 
 extension Request {
+    /// The query string as the one reader of query parameters sees it (`+` is a space, as forms send it;
+    /// a repeated name keeps its last value).
+    var queryParameters: QueryParameters {
+        var values: [String: String] = [:]
+        var components = URLComponents()
+        components.percentEncodedQuery = url.query?.replacingOccurrences(of: "+", with: "%20")
+        for item in components.queryItems ?? [] { values[item.name] = item.value ?? "" }
+        return QueryParameters(values)
+    }
+
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard let buffer = body.data else { throw APIError.badRequest("请求内容为空，请以 JSON 提交。") }
         return try APICoding.decoder.decode(T.self, from: Data(buffer: buffer))

@@ -1,7 +1,7 @@
 import FluentKit
 public import Foundation
 import SQLKit
-import ZhenggaiCore
+public import ZhenggaiCore
 
 extension Store {
     // MARK: Evidence
@@ -115,15 +115,17 @@ extension Store {
         }
     }
 
-    public func approveClosure(problemID: UUID, by actor: AuditActor) async throws -> Problem {
-        let current = try await Self.problemModel(problemID, on: db)
-        let kind = current.status == ProblemStatus.pendingFirstReview.rawValue ? "approveFirst" : "approveSecond"
+    /// Approves the named review. The stage is checked against the row read inside the write transaction,
+    /// which holds the writer's lock: two reviews racing are serialised, and the later one finds the stage moved.
+    public func approveClosure(problemID: UUID, stage: ClosureWorkflow.Stage, by actor: AuditActor) async throws
+        -> Problem
+    {
+        let kind = stage == .first ? "approveFirst" : "approveSecond"
         return try await transition(problemID, kind: kind, note: "", by: actor) { model, tx in
             let tasks = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).all()
             let status = Self.status(model)
-            guard status.rawValue == current.status else { throw StoreError.workflow(.notAwaitingReview(status)) }
             let next = try ClosureWorkflow().approve(
-                status: status, round: Self.round(model), reviewerID: actor.id?.uuidString ?? "",
+                stage: stage, status: status, round: Self.round(model), reviewerID: actor.id?.uuidString ?? "",
                 tasks: tasks.map(Self.summary))
             if status == .pendingFirstReview { model.firstReviewedBy = actor.id }
             if next == .closed || next == .stageCompleted { model.closedOn = LocalDate(tx.now).iso }
@@ -131,11 +133,13 @@ extension Store {
         }
     }
 
-    public func returnClosure(problemID: UUID, reason: String, by actor: AuditActor) async throws -> Problem {
+    public func returnClosure(
+        problemID: UUID, stage: ClosureWorkflow.Stage, reason: String, by actor: AuditActor
+    ) async throws -> Problem {
         try await transition(problemID, kind: "return", note: reason, by: actor) { model, _ in
             try ClosureWorkflow().returnForCorrection(
-                status: Self.status(model), round: Self.round(model), reviewerID: actor.id?.uuidString ?? "",
-                reason: reason)
+                stage: stage, status: Self.status(model), round: Self.round(model),
+                reviewerID: actor.id?.uuidString ?? "", reason: reason)
         }
     }
 

@@ -1,7 +1,7 @@
 import FluentKit
 public import Foundation
 import SQLKit
-import ZhenggaiCore
+public import ZhenggaiCore
 
 /// One problem of an imported ledger sheet, resolved against the database: a new problem with its tasks,
 /// or changes to an existing one (matched by its number). Versions are the ones the preview read, so a

@@ -4,85 +4,18 @@ public import Foundation
 import SQLKit
 public import ZhenggaiCore
 
-/// The filters every ledger view and report shares. All are optional; `roots` (the subtrees the user may
-/// read) is not: it is applied to every query so nothing outside the user's scope is ever counted.
-public struct LedgerFilter: Sendable {
-    public var roots: [String]
-    public var sourceID: UUID?
-    public var round: Int?
-    public var unitPath: String?
-    public var categoryCode: String?
-    public var statuses: [ProblemStatus]
-    public var leaderID: UUID?
-    public var overdueOn: LocalDate?
-    public var text: String?
-
-    public init(
-        roots: [String], sourceID: UUID? = nil, round: Int? = nil, unitPath: String? = nil, categoryCode: String? = nil,
-        statuses: [ProblemStatus] = [], leaderID: UUID? = nil, overdueOn: LocalDate? = nil, text: String? = nil
-    ) {
-        self.roots = roots
-        self.sourceID = sourceID
-        self.round = round
-        self.unitPath = unitPath
-        self.categoryCode = categoryCode
-        self.statuses = statuses
-        self.leaderID = leaderID
-        self.overdueOn = overdueOn
-        self.text = text
-    }
-}
-
-public enum LedgerSort: String, CaseIterable, Sendable {
-    case number, deadline, status, updated, category
-}
-
-public struct LedgerRow: Codable, Sendable {
-    public var problem: Problem
-    public var sourceTitle: String
-    public var sourceKind: SourceKind
-    public var round: Int?
-    public var tasks: [RectificationTask]
-    public var latestProgress: String?
-    public var overdue: Bool
-}
-
-public struct LedgerPage: Codable, Sendable {
-    public var rows: [LedgerRow]
-    public var total: Int
-    public var page: Int
-    public var perPage: Int
-}
-
-public struct LedgerCounts: Codable, Sendable {
-    public struct Bucket: Codable, Sendable {
-        public var key: String
-        public var label: String
-        public var counts: CompletionCounts
-        public var rate: String
-    }
-    public var total: Int
-    public var completion: CompletionCounts
-    public var rate: String
-    public var byStatus: [Bucket]
-    public var byCategory: [Bucket]
-    public var bySource: [Bucket]
-    public var byUnit: [Bucket]
-    public var overdue: Int
-}
-
 extension Store {
     func filtered(_ filter: LedgerFilter) async throws -> QueryBuilder<ProblemModel> {
         let query = ProblemModel.query(on: db)
         // A root that holds the only top-level unit covers every problem: filtering on it would only cost a
         // scan that the number index could otherwise skip.
         let tops = try await UnitModel.query(on: db).filter(\.$parentID == nil).all()
-        let coversAll = tops.count == 1 && filter.roots.contains(tops[0].path)
+        let coversAll = filter.scope.isEverything || (tops.count == 1 && filter.scope.roots.contains(tops[0].path))
         if !coversAll {
             query.group(.or) { group in
                 // No roots means no scope: match nothing rather than everything.
-                if filter.roots.isEmpty { group.filter(.sql(unsafeRaw: "1 = 0")) }
-                for root in filter.roots { subtree(group, root) }
+                if filter.scope.isEmpty { group.filter(.sql(unsafeRaw: "1 = 0")) }
+                for root in filter.scope.roots { subtree(group, root) }
             }
         }
         if let path = filter.unitPath { query.group(.and) { subtree($0, path) } }
@@ -150,10 +83,10 @@ extension Store {
     ]
 
     public func ledger(
-        _ filter: LedgerFilter, page: Int, perPage: Int, today: LocalDate, sort: LedgerSort = .number
+        _ filter: LedgerFilter, paging: Paging, today: LocalDate, sort: LedgerSort = .number
     ) async throws -> LedgerPage {
-        let page = max(1, page)
-        let perPage = min(max(1, perPage), 500)
+        let page = paging.page
+        let perPage = paging.perPage
         let total = try await filtered(filter).count()
         let query = try await filtered(filter)
         switch sort {
@@ -281,20 +214,13 @@ extension Store {
     }
 }
 
-/// A task that needs attention on the home page: due soon or overdue.
-public struct DueTask: Sendable {
-    public var task: RectificationTask
-    public var problem: Problem
-    public var daysLeft: Int
-}
-
 extension Store {
     /// Unfinished tasks with a deadline up to `horizon`, in the scope, optionally only those one leader leads;
     /// most urgent first.
-    public func dueTasks(roots: [String], leaderID: UUID?, today: LocalDate, horizon: LocalDate, limit: Int = 50)
+    public func dueTasks(scope: Scope, leaderID: UUID?, today: LocalDate, horizon: LocalDate, limit: Int = 50)
         async throws -> [DueTask]
     {
-        var filter = LedgerFilter(roots: roots, statuses: Self.unfinishedStatuses)
+        var filter = LedgerFilter(scope: scope, statuses: Self.unfinishedStatuses)
         filter.leaderID = leaderID
         let problemQuery = try await filtered(filter)
         let problems = try await problemQuery.all()

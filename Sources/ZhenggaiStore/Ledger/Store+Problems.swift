@@ -60,7 +60,8 @@ extension Store {
         return Self.source(model, unitName: unit?.name ?? "")
     }
 
-    public func sources(within roots: [String]) async throws -> [Source] {
+    public func sources(in scope: Scope) async throws -> [Source] {
+        let roots = scope.roots
         guard !roots.isEmpty else { return [] }
         let models = try await SourceModel.query(on: db).group(.or) { group in
             for root in roots { group.filter(\.$unitPath, .custom("LIKE"), "\(root)%") }

@@ -1,7 +1,7 @@
 import FluentKit
 public import Foundation
 import SQLKit
-import ZhenggaiCore
+public import ZhenggaiCore
 
 /// A problem as the similarity index sees it. `sequence` is the audit entry that last wrote its text, so the
 /// audit log doubles as the change feed every app server reads to catch up with the others.

@@ -23,9 +23,32 @@ extension Store {
         }
     }
 
-    func checkLeader(_ id: UUID?, on database: any Database) async throws {
+    /// The 责任领导 is a person of the inspected unit: someone holding a role at the source's unit or below
+    /// it. Anyone else is refused the same way whether they exist or not, so a forged id learns nothing.
+    func checkLeader(_ id: UUID?, problem: ProblemModel, on database: any Database) async throws {
         guard let id else { return }
-        guard try await UserModel.find(id, on: database) != nil else { throw StoreError.notFound(what: "责任领导") }
+        guard let source = try await SourceModel.find(problem.sourceID, on: database),
+            let unit = try await UnitModel.find(source.unitID, on: database)
+        else { throw StoreError.notFound(what: "来源") }
+        let grants = try await RoleGrantModel.query(on: database).filter(\.$userID == id).all()
+        var inside = false
+        for grant in grants {
+            if let path = try await UnitModel.find(grant.unitID, on: database)?.path, path.hasPrefix(unit.path) {
+                inside = true
+            }
+        }
+        guard inside, try await UserModel.find(id, on: database) != nil else {
+            throw StoreError.invalid(field: "责任领导", message: "须是「\(unit.name)」或其下属单位的人员，请从列表中选择。")
+        }
+    }
+
+    /// The people who may be a problem's 责任领导 (the rule of `checkLeader`), for the pickers.
+    public func leaderCandidates(problemID: UUID) async throws -> [User] {
+        let problem = try await Self.problemModel(problemID, on: db)
+        guard let source = try await SourceModel.find(problem.sourceID, on: db),
+            let unit = try await UnitModel.find(source.unitID, on: db)
+        else { throw StoreError.notFound(what: "来源") }
+        return try await users(in: Scope(subtree: unit.path))
     }
 
     public func createTask(problemID: UUID, _ fields: TaskFields, by actor: AuditActor) async throws
@@ -39,7 +62,7 @@ extension Store {
         let problem = try await Self.problemModel(problemID, on: tx.db)
         let status = ProblemStatus(rawValue: problem.status) ?? .open
         guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-        try await checkLeader(fields.leaderID, on: tx.db)
+        try await checkLeader(fields.leaderID, problem: problem, on: tx.db)
         let model = TaskModel()
         model.id = UUID()
         model.problemID = problemID
@@ -84,7 +107,7 @@ extension Store {
         if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
             throw StoreError.workflow(.ongoingTaskCannotComplete)
         }
-        try await checkLeader(fields.leaderID, on: tx.db)
+        try await checkLeader(fields.leaderID, problem: problem, on: tx.db)
         let before = try await task(model, on: tx.db)
         Self.apply(fields, to: model)
         model.version += 1

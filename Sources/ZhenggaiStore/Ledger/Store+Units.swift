@@ -61,7 +61,8 @@ extension Store {
     }
 
     /// Units inside the given subtrees, parents before children, siblings by name.
-    public func units(within roots: [String]) async throws -> [UnitNode] {
+    public func units(in scope: Scope) async throws -> [UnitNode] {
+        let roots = scope.roots
         guard !roots.isEmpty else { return [] }
         let models = try await UnitModel.query(on: db).group(.or) { group in
             for root in roots { group.filter(\.$path, .custom("LIKE"), "\(root)%") }

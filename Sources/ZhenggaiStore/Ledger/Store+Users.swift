@@ -3,15 +3,6 @@ import FluentKit
 public import Foundation
 public import ZhenggaiCore
 
-public struct NewGrant: Codable, Sendable {
-    public var role: Role
-    public var unitID: UUID
-    public init(role: Role, unitID: UUID) {
-        self.role = role
-        self.unitID = unitID
-    }
-}
-
 /// A session as the server sees it: the user, and the CSRF token cookie-authenticated writes must echo.
 public struct SessionInfo: Sendable {
     public var user: User
@@ -64,7 +55,8 @@ extension Store {
             let user = try await self.user(model, on: tx.db)
             // The hash is a secret too: it never enters the log.
             try await tx.record(
-                "user.create", entity: "user", id: model.id!.uuidString, unitPath: nil, before: nil,
+                "user.create", entity: "user", id: model.id!.uuidString, unitPath: user.grants.first?.unitPath,
+                before: nil,
                 after: user)
             return user
         }
@@ -76,8 +68,8 @@ extension Store {
         return try await user(model, on: db)
     }
 
-    public func users(within roots: [String]) async throws -> [User] {
-        let units = try await self.units(within: roots)
+    public func users(in scope: Scope) async throws -> [User] {
+        let units = try await self.units(in: scope)
         let unitIDs = units.map(\.id)
         guard !unitIDs.isEmpty else { return [] }
         let grantRows = try await RoleGrantModel.query(on: db).filter(\.$unitID ~~ unitIDs).all()
@@ -141,10 +133,6 @@ extension Store {
         return SessionInfo(user: try await user(userModel, on: db), csrfToken: model.csrfToken, kind: model.kind)
     }
 
-    public func deleteSession(token: String) async throws {
-        try await SessionModel.query(on: db).filter(\.$tokenHash == Self.tokenHash(token)).delete()
-    }
-
     public func recordLoginAttempt(username: String, address: String, succeeded: Bool) async throws {
         let model = LoginAttemptModel()
         model.username = String(username.prefix(64))
@@ -154,15 +142,54 @@ extension Store {
         try await model.create(on: db)
     }
 
-    /// Failed attempts within the window: by user name, or a quarter of those from one address (an office
-    /// behind one NAT address shares it, so the address alone must fail more often before it is slowed).
-    public func recentFailures(username: String, address: String, within window: TimeInterval) async throws -> Int {
-        let since = clock.now().addingTimeInterval(-window)
-        let byUser = try await LoginAttemptModel.query(on: db).filter(\.$username == username)
-            .filter(\.$succeeded == false).filter(\.$at > since).count()
-        let byAddress = try await LoginAttemptModel.query(on: db).filter(\.$address == address)
-            .filter(\.$succeeded == false).filter(\.$at > since).count()
-        return max(byUser, byAddress / 4)
+    /// Counts one more attempt under `key` and answers the count in the current window, in one statement:
+    /// concurrent attempts each get their own number, so a limit holds however many arrive at once. A window
+    /// older than `window` seconds starts again at 1.
+    public func countAttempt(key: String, window: TimeInterval) async throws -> Int {
+        let now = clock.now().timeIntervalSince1970
+        let row = try await sql.raw(
+            """
+            INSERT INTO login_throttle (key, failures, window_start) VALUES (\(bind: key), 1, \(bind: now))
+            ON CONFLICT (key) DO UPDATE SET
+              failures = CASE WHEN login_throttle.window_start < \(bind: now - window) THEN 1
+                              ELSE login_throttle.failures + 1 END,
+              window_start = CASE WHEN login_throttle.window_start < \(bind: now - window) THEN \(bind: now)
+                                  ELSE login_throttle.window_start END
+            RETURNING failures
+            """
+        ).first()
+        return try row?.decode(column: "failures", as: Int.self) ?? 1
+    }
+
+    /// Takes back one counted attempt (a successful sign-in is not a failure).
+    public func forgiveAttempt(key: String) async throws {
+        try await sql.raw(
+            "UPDATE login_throttle SET failures = failures - 1 WHERE key = \(bind: key) AND failures > 0"
+        ).run()
+    }
+
+    public func clearAttempts(key: String) async throws {
+        try await sql.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
+    }
+
+    /// Ends every session of a token hash set: logout ends every credential the request carried.
+    public func deleteSessions(tokens: [String]) async throws {
+        guard !tokens.isEmpty else { return }
+        try await SessionModel.query(on: db).filter(\.$tokenHash ~~ tokens.map(Self.tokenHash)).delete()
+    }
+
+    /// Removes expired sessions, login attempts older than `keepAttempts` and throttle windows long over.
+    public func purgeExpiredSessions(keepAttempts: TimeInterval) async throws -> (sessions: Int, attempts: Int) {
+        let now = clock.now()
+        let sessions = try await SessionModel.query(on: db).filter(\.$expiresAt <= now).count()
+        try await SessionModel.query(on: db).filter(\.$expiresAt <= now).delete()
+        let cutoff = now.addingTimeInterval(-keepAttempts)
+        let attempts = try await LoginAttemptModel.query(on: db).filter(\.$at < cutoff).count()
+        try await LoginAttemptModel.query(on: db).filter(\.$at < cutoff).delete()
+        try await sql.raw(
+            "DELETE FROM login_throttle WHERE window_start < \(bind: cutoff.timeIntervalSince1970)"
+        ).run()
+        return (sessions, attempts)
     }
 
     static func randomToken() -> String {

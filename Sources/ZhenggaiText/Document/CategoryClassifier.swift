@@ -1,8 +1,8 @@
 import Foundation
 
 /// Assigns a problem to a category of DOMAIN.md §4 (A1 … D4): a multinomial naive Bayes model over
-/// character 1-3 grams of ideographs, trained by training/category/train.py and shipped as
-/// CategoryModelData.swift. No file or network access at run time.
+/// character 1-3 grams of ideographs, trained by training/category/train.py and shipped as the resource
+/// category-model.tsv (read once, from the library's own bundle; no network).
 /// The tables are built once into buffers that live as long as the process and are never written
 /// again, hence `@unchecked Sendable`; lookups then run without bounds or uniqueness checks.
 struct CategoryClassifier: @unchecked Sendable {
@@ -26,15 +26,16 @@ struct CategoryClassifier: @unchecked Sendable {
     private let mask: Int
 
     private init() {
-        classes = Array(CategoryModelData.classes.prefix(Self.lanes * 8))
+        let model = Self.loadModel()
+        classes = Array(model.classes.prefix(Self.lanes * 8))
         letters = classes.map { $0.unicodeScalars.first?.value ?? 0 }
-        priors = CategoryModelData.logPriors
-        defaults = CategoryModelData.logDefaults
-        temperature = CategoryModelData.temperature
-        headlineWeight = CategoryModelData.headlineWeight
+        priors = model.priors
+        defaults = model.defaults
+        temperature = model.temperature
+        headlineWeight = model.headlineWeight
         var grams = [UInt64]()
         var dense = [Row]()
-        for line in CategoryModelData.table.split(separator: "\n") {
+        for line in model.table {
             let fields = line.split(separator: "\t")
             guard fields.count == 2 else { continue }
             var key: UInt64 = 0
@@ -68,6 +69,44 @@ struct CategoryClassifier: @unchecked Sendable {
         self.rowOf = UnsafeBufferPointer(rowOf)
         self.rows = UnsafeBufferPointer(rows)
         self.mask = capacity - 1
+    }
+
+    private struct ModelFile {
+        var classes: [String] = []
+        var priors: [Double] = []
+        var defaults: [Double] = []
+        var temperature = 1.0
+        var headlineWeight = 1
+        var table: [Substring] = []
+    }
+
+    /// The shipped model. It is part of the library: a missing or damaged resource is a broken build, not
+    /// bad input, so it stops the process with the reason rather than classify everything as one class.
+    private static func loadModel() -> ModelFile {
+        guard
+            let url = Bundle.module.url(forResource: "category-model", withExtension: "tsv", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "category-model", withExtension: "tsv"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { fatalError("ZhenggaiText: the resource category-model.tsv is missing from the build") }
+        var model = ModelFile()
+        func numbers(_ field: Substring) -> [Double] { field.split(separator: ",").compactMap { Double($0) } }
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let tab = line.firstIndex(of: "\t") else { continue }
+            let key = line[..<tab]
+            let value = line[line.index(after: tab)...]
+            switch key {
+            case "classes": model.classes = value.split(separator: ",").map(String.init)
+            case "priors": model.priors = numbers(value)
+            case "defaults": model.defaults = numbers(value)
+            case "temperature": model.temperature = Double(value) ?? 1
+            case "headline": model.headlineWeight = Int(value) ?? 1
+            default: model.table.append(line)
+            }
+        }
+        guard !model.classes.isEmpty, model.priors.count == model.classes.count,
+            model.defaults.count == model.classes.count
+        else { fatalError("ZhenggaiText: category-model.tsv is damaged (classes, priors and defaults disagree)") }
+        return model
     }
 
     @inline(__always)

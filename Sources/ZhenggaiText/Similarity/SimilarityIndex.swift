@@ -347,7 +347,7 @@ public struct SimilarityIndex: Sendable {
             minimumScore: configuration.minimumScore, relativeScore: configuration.relativeScore)
     }
 
-    func search(
+    package func search(
         _ text: String,
         in scope: SimilarityScope,
         limit: Int,

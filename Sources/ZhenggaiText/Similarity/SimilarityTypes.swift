@@ -113,7 +113,7 @@ public struct MinimumScores: Sendable, Hashable {
         }
     }
 
-    var lowest: Double { min(sameUnit, parentSubtree, elsewhere) }
+    package var lowest: Double { min(sameUnit, parentSubtree, elsewhere) }
 }
 
 /// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured.

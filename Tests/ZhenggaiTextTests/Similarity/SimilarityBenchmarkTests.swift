@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZhenggaiBenchmarks
 import ZhenggaiText
 
 @Suite("Similarity benchmark")

@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The unit tree and the users, for administrators of a subtree.
@@ -38,17 +39,12 @@ enum AdminPages {
         var active: Bool
     }
 
-    static func routes(store: Store) -> [PageRoute] {
-        @Sendable func adminRoots(_ caller: Caller) -> [String] {
-            AccessPolicy.readableRoots(
-                Principal(userID: caller.principal.userID, grants: caller.principal.grants.filter { $0.role == .admin })
-            )
-        }
+    static func routes(store: Store, settings: AppConfiguration) -> [PageRoute] {
         @Sendable func unitsPage(_ request: Request, _ caller: Caller, values: [String: String], errors: FieldErrors)
             async throws
             -> Response
         {
-            let units = try await store.units(within: adminRoots(caller))
+            let units = try await store.units(in: Scope(caller.principal, for: .manageUnits))
             // Depth-first order, so the list reads as the tree it is.
             var ordered: [UnitNode] = []
             func visit(_ parent: UUID?) {
@@ -84,16 +80,16 @@ enum AdminPages {
             async throws
             -> Response
         {
-            let roots = adminRoots(caller)
+            let scope = Scope(caller.principal, for: .manageUsers)
             let context = UsersContext(
                 layout: Layout(title: "用户管理", caller: caller, section: "/admin/users", notice: Pages.notice(request)),
-                users: try await store.users(within: roots).map { user in
+                users: try await store.users(in: scope).map { user in
                     UserRow(
                         username: user.username, displayName: user.displayName,
                         grants: user.grants.map { "\($0.unitName)·\($0.role.label)" }.joined(separator: "，"),
                         active: user.active)
                 },
-                units: try await store.units(within: roots).map {
+                units: try await store.units(in: scope).map {
                     LedgerPage.Option(
                         value: $0.id.uuidString, label: $0.name, selected: values["unitID"] == $0.id.uuidString)
                 },
@@ -154,7 +150,7 @@ enum AdminPages {
                 }
                 if errors.isEmpty {
                     do {
-                        let hash = try await request.password.async.hash(password)
+                        let hash = await Passwords.hashInBackground(password, cost: settings.bcryptCost)
                         _ = try await store.createUser(
                             username: form["username"], displayName: form["displayName"], passwordHash: hash,
                             grants: [NewGrant(role: role, unitID: unitID)], by: caller.actor)

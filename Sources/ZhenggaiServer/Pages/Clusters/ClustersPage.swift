@@ -2,6 +2,7 @@ import Foundation
 import Vapor
 import ZhenggaiCore
 import ZhenggaiOffice
+import ZhenggaiServices
 import ZhenggaiStore
 import ZhenggaiText
 
@@ -42,7 +43,7 @@ enum ClustersPage {
             let minUnits = max(2, min(50, (try? request.query.get(Int.self, at: "min")) ?? 3))
             let sort = (try? request.query.get(String.self, at: "sort")) ?? "units"
             let clusters = try await similarity.clusters(
-                readableRoots: caller.roots, since: since.date.addingTimeInterval(-12 * 3600), minimumUnits: minUnits)
+                scope: caller.scope, since: since.date.addingTimeInterval(-12 * 3600), minimumUnits: minUnits)
             let ids = clusters.flatMap(\.members).compactMap(UUID.init(uuidString:))
             let problems = Dictionary(
                 uniqueKeysWithValues: try await store.problems(ids).map { ($0.id.uuidString, $0) })

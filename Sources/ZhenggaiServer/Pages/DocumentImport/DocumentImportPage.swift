@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 import ZhenggaiText
 

@@ -1,5 +1,6 @@
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// Each user's day: what is due soon or overdue, what waits for their review, and where their subtree stands.
@@ -42,17 +43,17 @@ enum HomePage {
         var count: Int
     }
 
-    static func route(store: Store, settings: ServerSettings) -> PageRoute {
+    static func route(store: Store, settings: AppConfiguration) -> PageRoute {
         PageRoute(method: .GET, path: "/", action: .read, target: { _, _ in .anywhere }) { request, caller in
             let today = store.clock.today()
             let onlyLeader = caller.user.grants.allSatisfy { $0.role == .leader }
             let due = try await store.dueTasks(
-                roots: caller.roots, leaderID: onlyLeader ? caller.user.id : nil, today: today,
+                scope: caller.scope, leaderID: onlyLeader ? caller.user.id : nil, today: today,
                 horizon: today.adding(days: settings.deadlineThresholds.green))
             var reviews: [ReviewRow] = []
             let waiting = try await store.ledger(
-                LedgerFilter(roots: caller.roots, statuses: [.pendingFirstReview, .pendingSecondReview]), page: 1,
-                perPage: 100, today: today)
+                LedgerFilter(scope: caller.scope, statuses: [.pendingFirstReview, .pendingSecondReview]),
+                paging: try Paging(page: 1, perPage: 100), today: today)
             for row in waiting.rows {
                 let action: Action = row.problem.status == .pendingFirstReview ? .firstReview : .secondReview
                 guard AccessPolicy.allows(caller.principal, action, on: AccessTarget(unitPath: row.problem.unitPath))
@@ -63,7 +64,7 @@ enum HomePage {
                         text: Text.excerpt(row.problem.text, 60), unitName: row.problem.unitName,
                         stage: row.problem.statusLabel))
             }
-            let counts = try await store.counts(LedgerFilter(roots: caller.roots), today: today)
+            let counts = try await store.counts(LedgerFilter(scope: caller.scope), today: today)
             let context = Context(
                 layout: Layout(title: "首页", caller: caller, section: "/", notice: Pages.notice(request)),
                 due: due.map { item in

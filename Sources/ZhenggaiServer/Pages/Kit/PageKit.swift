@@ -2,6 +2,7 @@ import Foundation
 import Leaf
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// What every page's context carries for the frame: who is logged in, the menu, the CSRF token for forms.

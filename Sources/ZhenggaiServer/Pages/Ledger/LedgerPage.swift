@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The 整改台账 as users know it from Excel, with filters, sorting, search, paging and a print layout.
@@ -63,60 +64,31 @@ enum LedgerPage {
     static func route(store: Store) -> PageRoute {
         PageRoute(method: .GET, path: "/ledger", action: .read, target: { _, _ in .anywhere }) { request, caller in
             let today = store.clock.today()
-            func query(_ key: String) -> String { (try? request.query.get(String.self, at: key)) ?? "" }
+            let parameters = request.queryParameters
+            let printing = try parameters.bool("print")
+            var query = try LedgerQuery(parameters)
+            let perPage = printing ? 500 : query.paging.perPage
+            let page = printing ? 1 : query.paging.page
+            query.paging = try Paging(page: page, perPage: perPage)
             let filters = Filters(
-                source: query("source"), category: query("category"), status: query("status"), unit: query("unit"),
-                q: query("q"), overdue: query("overdue") == "1", mine: query("mine") == "1",
-                sort: LedgerSort(rawValue: query("sort")) == nil ? "number" : query("sort"))
-            var filter = LedgerFilter(roots: caller.roots)
-            filter.sourceID = UUID(uuidString: filters.source)
-            filter.categoryCode = filters.category.isEmpty ? nil : filters.category
-            if let status = ProblemStatus(rawValue: filters.status) { filter.statuses = [status] }
-            if filters.overdue { filter.overdueOn = today }
-            if filters.mine { filter.leaderID = caller.user.id }
-            filter.text = filters.q.isEmpty ? nil : filters.q
-            if let unitID = UUID(uuidString: filters.unit) {
-                let unit = try await store.unit(unitID)
-                try Gate.authorize(caller, .read, AccessTarget(unitPath: unit.path))
-                filter.unitPath = unit.path
-            }
-            let page = max(1, (try? request.query.get(Int.self, at: "page")) ?? 1)
-            let printing = query("print") == "1"
-            let perPage = printing ? 500 : 50
-            let result = try await store.ledger(
-                filter, page: page, perPage: perPage, today: today, sort: LedgerSort(rawValue: filters.sort) ?? .number)
+                source: query.source?.uuidString ?? "", category: query.category ?? "",
+                status: query.statuses.first?.rawValue ?? "", unit: query.unit?.uuidString ?? "", q: query.text ?? "",
+                overdue: query.overdue, mine: query.mine, sort: query.sort.rawValue)
+            let filter = try await LedgerReading.filter(
+                query, reader: caller.principal, readerID: caller.user.id, store: store, today: today)
+            let result = try await store.ledger(filter, paging: query.paging, today: today, sort: query.sort)
             let categories = try await store.categories()
             let categoryNames = Dictionary(uniqueKeysWithValues: categories.map { ($0.code, $0.name) })
             let pages = max(1, (result.total + perPage - 1) / perPage)
-            func link(page: Int, print: Bool = false, path: String = "/ledger", extra: [URLQueryItem] = []) -> String {
-                var items: [URLQueryItem] = []
-                for (key, value) in [
-                    ("source", filters.source), ("category", filters.category), ("status", filters.status),
-                    ("unit", filters.unit), ("q", filters.q), ("sort", filters.sort),
-                ] where !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
-                if filters.overdue { items.append(URLQueryItem(name: "overdue", value: "1")) }
-                if filters.mine { items.append(URLQueryItem(name: "mine", value: "1")) }
-                if print {
-                    items.append(URLQueryItem(name: "print", value: "1"))
-                } else if page > 1 {
-                    items.append(URLQueryItem(name: "page", value: String(page)))
-                }
-                items += extra
-                var components = URLComponents()
-                components.path = path
-                // URLComponents leaves "&" and "+" in a value as they are; a search for them must not split it.
-                components.percentEncodedQueryItems =
-                    items.isEmpty
-                    ? nil
-                    : items.map {
-                        URLQueryItem(
-                            name: $0.name,
-                            value: $0.value?.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed))
-                    }
-                return components.string ?? "/ledger"
+            func link(page: Int, print: Bool = false, path: String = "/ledger", extra: [(String, String)] = [])
+                -> String
+            {
+                var items = query.parameters(page: print ? 1 : page)
+                if print { items.append(("print", "1")) }
+                return Links.path(path, query: items + extra)
             }
-            let sources = try await store.sources(within: caller.roots)
-            let units = try await store.units(within: caller.roots)
+            let sources = try await store.sources(in: caller.scope)
+            let units = try await store.units(in: caller.scope)
             let rows = result.rows.enumerated().map { offset, row in
                 let tasks = row.tasks
                 func joined(_ values: [String]) -> String {
@@ -162,15 +134,8 @@ enum LedgerPage {
                     ("updated", "按最近更新"),
                 ].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filters.sort) },
                 printLink: link(page: 1, print: true), exportLink: link(page: 1, path: "/ledger/export"),
-                exportCSVLink: link(
-                    page: 1, path: "/ledger/export", extra: [URLQueryItem(name: "format", value: "csv")]))
+                exportCSVLink: link(page: 1, path: "/ledger/export", extra: [("format", "csv")]))
             return try await Pages.render(request, printing ? "ledger-print" : "ledger", context)
         }
     }
-}
-
-extension CharacterSet {
-    /// What may stand unescaped in a query value: unreserved characters only.
-    static let urlQueryValueAllowed = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -1,4 +1,5 @@
 import Vapor
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The login form. It posts to itself and sets the same HttpOnly session cookie as the API login.
@@ -21,7 +22,7 @@ enum LoginPage {
                 let session = try await api.startSession(
                     username: form["username"], password: form.values["password"] ?? "", request: request)
                 let response = request.redirect(to: next, redirectType: .normal)
-                response.cookies[SessionCookie.name] = session.cookie
+                response.cookies[SessionCookie.name] = api.cookie(for: session)
                 return response
             } catch let error as APIError {
                 return try await Pages.render(
@@ -32,19 +33,19 @@ enum LoginPage {
         routes.post("logout") { request async throws -> Response in
             if let caller = try await Gate.authenticate(request, store: api.store) {
                 try Gate.checkCSRF(request, caller: caller)
-                if let token = request.cookies[SessionCookie.name]?.string {
-                    try await api.store.deleteSession(token: token)
-                }
+                try await LedgerAPI.endSessions(request, store: api.store)
             }
             let response = request.redirect(to: "/login", redirectType: .normal)
-            response.cookies[SessionCookie.name] = HTTPCookies.Value(
-                string: "", expires: Date(timeIntervalSince1970: 0), path: "/", isHTTPOnly: true, sameSite: .lax)
+            response.cookies[SessionCookie.name] = LedgerAPI.expiredCookie
             return response
         }
     }
 
-    /// Only a path on this site: a `next` of "//evil.example" or "https://…" would send the user away.
+    /// Only a path on this site, in printable ASCII: "//evil.example", "https://…", "/\tevil.example" (a
+    /// browser drops the tab and reads "//") and any control character (a CR/LF would split the redirect's
+    /// headers) all fall back to the home page.
     static func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/"
+        let printable = next.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }
+        return printable && next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
     }
 }

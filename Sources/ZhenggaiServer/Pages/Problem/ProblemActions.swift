@@ -1,12 +1,13 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// The forms of the problem page. Each names its action for the gate, then calls the store; a refusal
 /// re-renders the page with the typed values and the message next to its field.
 enum ProblemActions {
-    static func routes(store: Store, settings: ServerSettings, similarity: SimilarityService) -> [PageRoute] {
+    static func routes(store: Store, settings: AppConfiguration, similarity: SimilarityService) -> [PageRoute] {
         @Sendable func problemTarget(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(problem: try request.id("problemID"))
         }
@@ -198,12 +199,8 @@ enum ProblemActions {
                     return try await page(request, caller, id, forms)
                 }
             },
-            review(
-                stage: .pendingFirstReview, action: .firstReview, path: "first", store: store, target: problemTarget,
-                page: page, back: back),
-            review(
-                stage: .pendingSecondReview, action: .secondReview, path: "second", store: store, target: problemTarget,
-                page: page, back: back),
+            review(stage: .first, action: .firstReview, store: store, target: problemTarget, page: page, back: back),
+            review(stage: .second, action: .secondReview, store: store, target: problemTarget, page: page, back: back),
             PageRoute(
                 method: .POST, path: "/problems/:problemID/similar/:matchID", action: .editProblem,
                 target: { r, _ in try await problemTarget(r) }
@@ -256,26 +253,25 @@ enum ProblemActions {
     }
 
     static func review(
-        stage: ProblemStatus, action: Action, path: String, store: Store,
+        stage: ClosureWorkflow.Stage, action: Action, store: Store,
         target: @escaping @Sendable (Request) async throws -> AccessTarget,
         page: @escaping @Sendable (Request, Caller, UUID, ProblemPage.Forms) async throws -> Response,
         back: @escaping @Sendable (Request, UUID, Notice) -> Response
     ) -> PageRoute {
         PageRoute(
-            method: .POST, path: "/problems/:problemID/review/\(path)", action: action,
+            method: .POST, path: "/problems/:problemID/review/\(stage.rawValue)", action: action,
             target: { r, _ in try await target(r) }
         ) {
             request, caller in
             let id = try request.id("problemID")
             let form = FormInput(request)
             do {
-                let current = try await store.problem(id)
-                guard current.status == stage else { throw StoreError.workflow(.notAwaitingReview(current.status)) }
                 if form["decision"] == "return" {
-                    _ = try await store.returnClosure(problemID: id, reason: form["reason"], by: caller.actor)
+                    _ = try await store.returnClosure(
+                        problemID: id, stage: stage, reason: form["reason"], by: caller.actor)
                     return back(request, id, .returned)
                 }
-                _ = try await store.approveClosure(problemID: id, by: caller.actor)
+                _ = try await store.approveClosure(problemID: id, stage: stage, by: caller.actor)
                 return back(request, id, .approved)
             } catch {
                 var forms = ProblemPage.Forms()

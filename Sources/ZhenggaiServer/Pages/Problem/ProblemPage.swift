@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// One problem: its words as fed back, its place in the document, tasks, progress, evidence, the closing
@@ -136,7 +137,7 @@ enum ProblemPage {
     ]
 
     static func render(
-        _ request: Request, _ caller: Caller, store: Store, settings: ServerSettings, similarity: SimilarityService,
+        _ request: Request, _ caller: Caller, store: Store, settings: AppConfiguration, similarity: SimilarityService,
         id: UUID,
         forms: Forms = Forms(), status: HTTPResponseStatus = .ok
     ) async throws -> Response {
@@ -166,14 +167,14 @@ enum ProblemPage {
             allows(.secondReview) && problem.status == .pendingSecondReview && !askedByMe
             && problem.firstReviewedBy != me
         can.reopen = allows(.reopen) && (problem.status == .closed || problem.status == .stageCompleted)
-        let users = try await store.users(within: [problem.unitPath])
+        let users = try await store.leaderCandidates(problemID: problem.id)
         let leaders = users.filter { user in user.grants.contains { $0.role == .leader || $0.role == .secretary } }
         let categories = try await store.categories()
         let categoryName = categories.first { $0.code == problem.categoryCode }?.name ?? ""
         let trail = try await store.problemTrail(id)
         let decisions = Dictionary(
             try await store.similarityDecisions(of: id).map { ($0.matchID.uuidString, $0) }, uniquingKeysWith: { $1 })
-        let similar = try await similarity.suggestions(for: problem, readableRoots: caller.roots).map {
+        let similar = try await similarity.suggestions(for: problem, scope: caller.scope).map {
             SimilarView($0, decision: decisions[$0.match.id.uuidString])
         }
         var relapsedBy: String?

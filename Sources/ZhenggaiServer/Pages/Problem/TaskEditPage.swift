@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// Editing a task. The form carries the version it was read at, so when two people save the same task the
@@ -28,7 +29,7 @@ enum TaskEditPage {
         {
             let taskID = try request.id("taskID")
             let problem = try await store.taskContext(taskID).problem
-            let users = try await store.users(within: [problem.unitPath])
+            let users = try await store.leaderCandidates(problemID: problem.id)
             let context = Context(
                 layout: Layout(title: "修改整改任务", caller: caller, section: "/ledger"), taskID: taskID.uuidString,
                 problemID: problem.id.uuidString, problemNumber: problem.number, problemText: problem.text,

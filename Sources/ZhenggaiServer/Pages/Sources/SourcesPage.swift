@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiServices
 import ZhenggaiStore
 
 /// Sources (巡察 rounds, audits, self-checks…): the list, the form to add one, a round's overview with its
@@ -81,7 +82,7 @@ enum SourcesPage {
             try await store.accessTarget(source: try request.id("sourceID"))
         }
         @Sendable func unitOptions(_ caller: Caller, selected: String) async throws -> [LedgerPage.Option] {
-            try await store.units(within: caller.roots).map {
+            try await store.units(in: caller.scope).map {
                 LedgerPage.Option(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == selected)
             }
         }
@@ -100,7 +101,7 @@ enum SourcesPage {
         @Sendable func problemForm(
             _ request: Request, _ caller: Caller, source: Source, values: [String: String], errors: FieldErrors
         ) async throws -> Response {
-            let units = try await store.units(within: [try await store.unit(source.unitID).path])
+            let units = try await store.units(in: Scope(subtree: try await store.unit(source.unitID).path))
             let context = ProblemFormContext(
                 layout: Layout(title: "录入问题", caller: caller, section: "/sources"),
                 source: row(source, today: store.clock.today()), values: values, errors: errors,
@@ -121,7 +122,7 @@ enum SourcesPage {
                 let today = store.clock.today()
                 let context = ListContext(
                     layout: Layout(title: "来源与轮次", caller: caller, section: "/sources", notice: Pages.notice(request)),
-                    sources: try await store.sources(within: caller.roots).map { row($0, today: today) },
+                    sources: try await store.sources(in: caller.scope).map { row($0, today: today) },
                     canCreate: caller.user.grants.contains { AccessPolicy.roles(for: .createSource).contains($0.role) })
                 return try await Pages.render(request, "sources", context)
             },
@@ -176,7 +177,7 @@ enum SourcesPage {
                 let source = try await store.source(try request.id("sourceID"))
                 let today = store.clock.today()
                 let counts = try await store.counts(
-                    LedgerFilter(roots: caller.roots, sourceID: source.id), today: today)
+                    LedgerFilter(scope: caller.scope, sourceID: source.id), today: today)
                 let categories = try await store.categories()
                 func bucket(_ b: LedgerCounts.Bucket, label: String) -> Bucket {
                     Bucket(
@@ -214,13 +215,9 @@ enum SourcesPage {
             },
             PageRoute(
                 method: .POST, path: "/sources/:sourceID/problems/new", action: .editProblem,
-                target: { request, caller in
-                    // The problem's own unit (a village inside the source's unit) is where the action lands.
-                    if let unitID = FormInput(request).uuid("unitID") {
-                        return AccessTarget(unitPath: try await store.unit(unitID).path)
-                    }
-                    return try await sourceTarget(request)
-                }
+                // The source in the address decides where the action lands: the gate refuses a foreign source
+                // before anything of it is read, and the store refuses a unit outside the source's unit.
+                target: { request, _ in try await sourceTarget(request) }
             ) { request, caller in
                 let source = try await store.source(try request.id("sourceID"))
                 let form = FormInput(request)

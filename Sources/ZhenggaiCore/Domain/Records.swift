@@ -1,0 +1,376 @@
+public import Foundation
+
+// What the store hands out and takes in. These are the wire and view types' source; the Fluent models
+// never leave the store, so a form can never set a column the code did not mean it to.
+
+public struct UnitNode: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var kind: UnitKind
+    public var parentID: UUID?
+    public var path: String
+
+    public init(id: UUID, name: String, kind: UnitKind, parentID: UUID? = nil, path: String) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.parentID = parentID
+        self.path = path
+    }
+}
+
+public struct User: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var username: String
+    public var displayName: String
+    public var active: Bool
+    public var grants: [Grant]
+
+    public struct Grant: Codable, Sendable, Equatable {
+        public var role: Role
+        public var unitID: UUID
+        public var unitName: String
+        public var unitPath: String
+
+        public init(role: Role, unitID: UUID, unitName: String, unitPath: String) {
+            self.role = role
+            self.unitID = unitID
+            self.unitName = unitName
+            self.unitPath = unitPath
+        }
+    }
+
+    public var principal: Principal {
+        Principal(
+            userID: id.uuidString,
+            grants: grants.map { RoleGrant(role: $0.role, unitID: $0.unitID.uuidString, unitPath: $0.unitPath) })
+    }
+
+    public init(id: UUID, username: String, displayName: String, active: Bool, grants: [Grant]) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.active = active
+        self.grants = grants
+    }
+}
+
+/// Who did something, for the audit log. `id` is nil for the command line acting as the system.
+public struct AuditActor: Sendable {
+    public var id: UUID?
+    public var name: String
+    public init(id: UUID?, name: String) {
+        self.id = id
+        self.name = name
+    }
+    public init(_ user: User) { self.init(id: user.id, name: user.displayName) }
+    public static let commandLine = AuditActor(id: nil, name: "命令行")
+}
+
+public struct Source: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var kind: SourceKind
+    public var title: String
+    public var issuer: String
+    public var round: Int?
+    public var unitID: UUID
+    public var unitName: String
+    public var feedbackDate: LocalDate
+    public var reportDue: LocalDate
+    public var numberPrefix: String
+
+    public init(
+        id: UUID, kind: SourceKind, title: String, issuer: String, round: Int? = nil, unitID: UUID, unitName: String,
+        feedbackDate: LocalDate, reportDue: LocalDate, numberPrefix: String
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.issuer = issuer
+        self.round = round
+        self.unitID = unitID
+        self.unitName = unitName
+        self.feedbackDate = feedbackDate
+        self.reportDue = reportDue
+        self.numberPrefix = numberPrefix
+    }
+}
+
+public struct NewSource: Codable, Sendable {
+    public var kind: SourceKind
+    public var title: String
+    public var issuer: String
+    public var round: Int?
+    public var unitID: UUID
+    public var feedbackDate: LocalDate
+    /// Months after feedback until the 整改情况报告 is due: 2 by the 巡视工作条例, some units use 3.
+    public var reportMonths: Int?
+
+    public init(
+        kind: SourceKind, title: String, issuer: String, round: Int?, unitID: UUID, feedbackDate: LocalDate,
+        reportMonths: Int? = nil
+    ) {
+        self.kind = kind
+        self.title = title
+        self.issuer = issuer
+        self.round = round
+        self.unitID = unitID
+        self.feedbackDate = feedbackDate
+        self.reportMonths = reportMonths
+    }
+}
+
+public struct RectificationTask: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var problemID: UUID
+    public var measure: String
+    public var kind: RectificationKind
+    public var leaderID: UUID?
+    public var leaderName: String?
+    public var leadUnit: String
+    public var supportingUnits: String
+    public var assignee: String
+    public var deadline: LocalDate?
+    public var status: TaskStatus
+    public var statusLabel: String
+    public var completedOn: LocalDate?
+    public var version: Int
+
+    public init(
+        id: UUID, problemID: UUID, measure: String, kind: RectificationKind, leaderID: UUID? = nil,
+        leaderName: String? = nil, leadUnit: String, supportingUnits: String, assignee: String,
+        deadline: LocalDate? = nil, status: TaskStatus, statusLabel: String, completedOn: LocalDate? = nil, version: Int
+    ) {
+        self.id = id
+        self.problemID = problemID
+        self.measure = measure
+        self.kind = kind
+        self.leaderID = leaderID
+        self.leaderName = leaderName
+        self.leadUnit = leadUnit
+        self.supportingUnits = supportingUnits
+        self.assignee = assignee
+        self.deadline = deadline
+        self.status = status
+        self.statusLabel = statusLabel
+        self.completedOn = completedOn
+        self.version = version
+    }
+}
+
+public struct TaskFields: Codable, Sendable {
+    public var measure: String
+    public var kind: RectificationKind
+    public var leaderID: UUID?
+    public var leadUnit: String
+    public var supportingUnits: String?
+    public var assignee: String
+    public var deadline: LocalDate?
+
+    public init(
+        measure: String, kind: RectificationKind, leaderID: UUID?, leadUnit: String, supportingUnits: String? = nil,
+        assignee: String, deadline: LocalDate?
+    ) {
+        self.measure = measure
+        self.kind = kind
+        self.leaderID = leaderID
+        self.leadUnit = leadUnit
+        self.supportingUnits = supportingUnits
+        self.assignee = assignee
+        self.deadline = deadline
+    }
+}
+
+public struct ProgressEntry: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var taskID: UUID
+    public var date: LocalDate
+    public var text: String
+    public var authorName: String
+    public var recordedAt: Date
+
+    public init(id: UUID, taskID: UUID, date: LocalDate, text: String, authorName: String, recordedAt: Date) {
+        self.id = id
+        self.taskID = taskID
+        self.date = date
+        self.text = text
+        self.authorName = authorName
+        self.recordedAt = recordedAt
+    }
+}
+
+public struct Evidence: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var problemID: UUID
+    public var taskID: UUID?
+    public var fileName: String
+    public var contentType: String
+    public var size: Int
+    public var sha256: String
+    public var uploadedBy: String
+    public var uploadedAt: Date
+
+    public init(
+        id: UUID, problemID: UUID, taskID: UUID? = nil, fileName: String, contentType: String, size: Int,
+        sha256: String, uploadedBy: String, uploadedAt: Date
+    ) {
+        self.id = id
+        self.problemID = problemID
+        self.taskID = taskID
+        self.fileName = fileName
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.uploadedBy = uploadedBy
+        self.uploadedAt = uploadedAt
+    }
+}
+
+public struct ClosureEvent: Codable, Sendable, Equatable {
+    public var kind: String
+    public var label: String
+    public var actorName: String
+    public var note: String
+    public var fromStatus: ProblemStatus
+    public var toStatus: ProblemStatus
+    public var at: Date
+
+    public init(
+        kind: String, label: String, actorName: String, note: String, fromStatus: ProblemStatus,
+        toStatus: ProblemStatus, at: Date
+    ) {
+        self.kind = kind
+        self.label = label
+        self.actorName = actorName
+        self.note = note
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.at = at
+    }
+}
+
+public struct Problem: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var number: String
+    public var sourceID: UUID
+    public var unitID: UUID
+    public var unitName: String
+    public var unitPath: String
+    public var text: String
+    public var outlinePath: [String]
+    public var categoryCode: String
+    public var status: ProblemStatus
+    public var statusLabel: String
+    public var completion: Completion
+    public var recurrences: Int
+    public var closureStatement: String?
+    public var closedOn: LocalDate?
+    /// Who asked to close and who gave the first approval in the review under way, so pages can hide
+    /// the buttons the workflow would refuse.
+    public var requestedBy: UUID?
+    public var firstReviewedBy: UUID?
+    /// Set on a closed problem when a later one was confirmed as its recurrence (屡改屡犯).
+    public var relapsedBy: UUID?
+    public var createdAt: Date
+    public var version: Int
+
+    public init(
+        id: UUID, number: String, sourceID: UUID, unitID: UUID, unitName: String, unitPath: String, text: String,
+        outlinePath: [String], categoryCode: String, status: ProblemStatus, statusLabel: String, completion: Completion,
+        recurrences: Int, closureStatement: String? = nil, closedOn: LocalDate? = nil, requestedBy: UUID? = nil,
+        firstReviewedBy: UUID? = nil, relapsedBy: UUID? = nil, createdAt: Date, version: Int
+    ) {
+        self.id = id
+        self.number = number
+        self.sourceID = sourceID
+        self.unitID = unitID
+        self.unitName = unitName
+        self.unitPath = unitPath
+        self.text = text
+        self.outlinePath = outlinePath
+        self.categoryCode = categoryCode
+        self.status = status
+        self.statusLabel = statusLabel
+        self.completion = completion
+        self.recurrences = recurrences
+        self.closureStatement = closureStatement
+        self.closedOn = closedOn
+        self.requestedBy = requestedBy
+        self.firstReviewedBy = firstReviewedBy
+        self.relapsedBy = relapsedBy
+        self.createdAt = createdAt
+        self.version = version
+    }
+}
+
+public struct NewProblem: Codable, Sendable {
+    public var sourceID: UUID
+    /// The unit the problem is about; defaults to the source's unit, may be a unit inside it (a village).
+    public var unitID: UUID?
+    public var text: String
+    public var outlinePath: [String]?
+    public var categoryCode: String
+
+    public init(sourceID: UUID, unitID: UUID? = nil, text: String, outlinePath: [String]? = nil, categoryCode: String) {
+        self.sourceID = sourceID
+        self.unitID = unitID
+        self.text = text
+        self.outlinePath = outlinePath
+        self.categoryCode = categoryCode
+    }
+}
+
+public struct ProblemDetail: Codable, Sendable {
+    public var problem: Problem
+    public var source: Source
+    public var tasks: [RectificationTask]
+    public var progress: [ProgressEntry]
+    public var evidence: [Evidence]
+    public var closureHistory: [ClosureEvent]
+
+    public init(
+        problem: Problem, source: Source, tasks: [RectificationTask], progress: [ProgressEntry], evidence: [Evidence],
+        closureHistory: [ClosureEvent]
+    ) {
+        self.problem = problem
+        self.source = source
+        self.tasks = tasks
+        self.progress = progress
+        self.evidence = evidence
+        self.closureHistory = closureHistory
+    }
+}
+
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var seq: Int
+    public var at: String
+    public var actorName: String
+    public var action: String
+    public var entity: String
+    public var entityID: String
+    public var before: String?
+    public var after: String?
+
+    public init(
+        seq: Int, at: String, actorName: String, action: String, entity: String, entityID: String,
+        before: String? = nil, after: String? = nil
+    ) {
+        self.seq = seq
+        self.at = at
+        self.actorName = actorName
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.before = before
+        self.after = after
+    }
+}
+
+public struct NewGrant: Codable, Sendable {
+    public var role: Role
+    public var unitID: UUID
+    public init(role: Role, unitID: UUID) {
+        self.role = role
+        self.unitID = unitID
+    }
+}

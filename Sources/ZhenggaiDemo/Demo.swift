@@ -1,0 +1,242 @@
+import Foundation
+public import ZhenggaiCore
+import ZhenggaiServices
+public import ZhenggaiStore
+
+/// A realistic county to try the system on: three townships with villages, users of every role, an
+/// inspection round and an audit whose problems read like the real feedback in ../shared/seeds, and
+/// items in every state of the closing workflow. Everything it needs is in this file.
+public enum Demo {
+    public struct Account: Sendable {
+        public var username: String
+        public var displayName: String
+        public var role: Role
+        public var unitName: String
+        public var password: String
+    }
+
+    public enum DemoError: Error, CustomStringConvertible {
+        case notEmpty
+        public var description: String {
+            "数据目录中已有用户，演示数据只能写入新的空数据目录（请用 --data 指定一个新目录）。"
+        }
+    }
+
+    /// Creates the demo; `password` sets one password for all accounts (scripts), else each gets a random one.
+    public static func load(into store: Store, password: String? = nil, bcryptCost: Int = 12) async throws -> [Account]
+    {
+        try await store.migrate()
+        guard try await store.userCount() == 0 else { throw DemoError.notEmpty }
+        let cli = AuditActor.commandLine
+        let county = try await store.createUnit(name: "示范县", kind: .county, parentID: nil, by: cli)
+        let qingshan = try await store.createUnit(name: "青山镇", kind: .township, parentID: county.id, by: cli)
+        let hekou = try await store.createUnit(name: "河口镇", kind: .township, parentID: county.id, by: cli)
+        let baisha = try await store.createUnit(name: "白沙镇", kind: .township, parentID: county.id, by: cli)
+        _ = try await store.createUnit(name: "县农业农村局", kind: .department, parentID: county.id, by: cli)
+        let villages = [
+            (qingshan, ["青山村", "石门村"]), (hekou, ["河口社区", "柳树村"]), (baisha, ["白沙村", "东湾村"]),
+        ]
+        var villageIDs: [String: UUID] = [:]
+        for (township, names) in villages {
+            for name in names {
+                let kind: UnitKind = name.hasSuffix("社区") ? .community : .village
+                villageIDs[name] = try await store.createUnit(name: name, kind: kind, parentID: township.id, by: cli).id
+            }
+        }
+
+        let plan: [(String, String, Role, UnitNode)] = [
+            ("admin", "系统管理员", .admin, county),
+            ("xunchaban", "刘巡察", .inspector, county),
+            ("jiwei", "陈监督", .supervisor, county),
+            ("qs_shuji", "王书记", .secretary, qingshan),
+            ("qs_zhenzhang", "李镇长", .leader, qingshan),
+            ("qs_fuzhen", "赵副镇长", .leader, qingshan),
+            ("qs_jingban", "张经办", .clerk, qingshan),
+            ("hk_shuji", "孙书记", .secretary, hekou),
+            ("hk_jingban", "周经办", .clerk, hekou),
+            ("bs_shuji", "吴书记", .secretary, baisha),
+            ("bs_jingban", "郑经办", .clerk, baisha),
+        ]
+        var accounts: [Account] = []
+        var users: [String: User] = [:]
+        for (username, name, role, unit) in plan {
+            let secret = password ?? Passwords.random()
+            let user = try await store.createUser(
+                username: username, displayName: name, passwordHash: try Passwords.hash(secret, cost: bcryptCost),
+                grants: [NewGrant(role: role, unitID: unit.id)], by: cli)
+            users[username] = user
+            accounts.append(
+                Account(username: username, displayName: name, role: role, unitName: unit.name, password: secret))
+        }
+
+        let today = store.clock.today()
+        let clerk = AuditActor(users["qs_jingban"]!)
+        let secretary = AuditActor(users["qs_shuji"]!)
+        let inspector = AuditActor(users["xunchaban"]!)
+        let round = try await store.createSource(
+            NewSource(
+                kind: .inspection, title: "县委第三巡察组对青山镇党委巡察反馈意见", issuer: "县委第三巡察组", round: 3,
+                unitID: qingshan.id, feedbackDate: today.adding(days: -75)),
+            by: inspector)
+        let audit = try await store.createSource(
+            NewSource(
+                kind: .audit, title: "县审计局对青山镇2025年度财政收支审计", issuer: "县审计局", round: nil,
+                unitID: qingshan.id, feedbackDate: today.adding(days: -40), reportMonths: 3),
+            by: inspector)
+
+        let leaderLi = users["qs_zhenzhang"]!.id
+        let leaderZhao = users["qs_fuzhen"]!.id
+
+        // (text, outline, category, task kind, deadline offset, leader, how far it gets)
+        enum Stage { case fresh, progressing, overdue, returned, pendingFirst, pendingSecond, closed, stage, reopened }
+        let items: [(UUID, String, [String], String, RectificationKind, Int, UUID, Stage, UUID?)] = [
+            (
+                round.id, "理论学习中心组学习流于形式，“第一议题”制度落实不到位，学用结合不紧密。",
+                ["一、聚焦党的理论和路线方针政策落实方面"], "A1", .scheduled, 30, leaderLi, .progressing, nil
+            ),
+            (
+                round.id, "防止返贫动态监测帮扶机制落实不够到位，个别脱贫户收入监测数据不准确。",
+                ["一、聚焦党的理论和路线方针政策落实方面"], "A2", .scheduled, -12, leaderZhao, .overdue, nil
+            ),
+            (
+                round.id, "“三重一大”事项集体决策制度执行不严格，个别项目未经班子会议研究即实施。",
+                ["一、聚焦党的理论和路线方针政策落实方面"], "A4", .immediate, -30, leaderLi, .closed, nil
+            ),
+            (
+                round.id, "落实全面从严治党主体责任有差距，班子成员“一岗双责”履行不到位。",
+                ["二、聚焦全面从严治党方面"], "B1", .ongoing, 120, leaderLi, .stage, nil
+            ),
+            (
+                round.id, "村级财务管理不规范，部分村存在白条入账、大额现金支付现象。",
+                ["二、聚焦全面从严治党方面"], "B4", .scheduled, -5, leaderZhao, .reopened, villageIDs["石门村"]
+            ),
+            (
+                round.id, "公务接待管理不规范，存在接待清单填写不全、无公函接待的情况。",
+                ["二、聚焦全面从严治党方面"], "B2", .scheduled, 8, leaderZhao, .returned, nil
+            ),
+            (
+                round.id, "“三会一课”制度落实不严格，部分村党支部组织生活会质量不高、批评与自我批评辣味不足。",
+                ["三、聚焦基层党组织建设方面"], "C3", .scheduled, 15, leaderLi, .pendingFirst, villageIDs["青山村"]
+            ),
+            (
+                round.id, "年轻干部培养使用力度不够，干部队伍年龄结构不合理。",
+                ["三、聚焦基层党组织建设方面"], "C4", .ongoing, 200, leaderLi, .fresh, nil
+            ),
+            (
+                audit.id, "专项资金使用不规范，部分涉农补贴资金未按规定及时拨付到户。",
+                ["二、审计发现的主要问题"], "B5", .scheduled, 25, leaderZhao, .pendingSecond, nil
+            ),
+            (
+                audit.id, "集体资产发包程序不规范，个别资源发包未经民主程序、合同期限过长。",
+                ["二、审计发现的主要问题"], "B4", .scheduled, -3, leaderZhao, .overdue, villageIDs["青山村"]
+            ),
+        ]
+        let evidencePDF = Data(minimalPDF.utf8)
+        for (sourceID, text, outline, category, kind, offset, leaderID, stage, unitID) in items {
+            let problem = try await store.createProblem(
+                NewProblem(
+                    sourceID: sourceID, unitID: unitID, text: text, outlinePath: outline, categoryCode: category),
+                by: clerk)
+            if stage == .fresh { continue }
+            let task = try await store.createTask(
+                problemID: problem.id,
+                TaskFields(
+                    measure: "制定专项整改方案，逐项明确整改措施和完成时限，建立长效机制。", kind: kind, leaderID: leaderID,
+                    leadUnit: "青山镇党政办", supportingUnits: "镇纪委、镇财政所", assignee: "张经办",
+                    deadline: kind == .ongoing ? nil : today.adding(days: offset)),
+                by: clerk)
+            _ = try await store.addProgress(
+                taskID: task.id, date: today.adding(days: -20), text: "召开专题会议研究部署，制定整改方案并印发。", by: clerk)
+            if stage == .progressing || stage == .overdue { continue }
+            _ = try await store.addEvidence(
+                problemID: problem.id, taskID: task.id, fileName: "整改佐证材料.pdf", data: evidencePDF, by: clerk)
+            if kind != .ongoing { _ = try await store.completeTask(task.id, version: task.version, by: clerk) }
+            _ = try await store.requestClosure(
+                problemID: problem.id, statement: "已按整改方案完成整改，相关制度已建立并执行。", by: clerk)
+            if stage == .pendingFirst { continue }
+            if stage == .returned {
+                _ = try await store.returnClosure(
+                    problemID: problem.id, stage: .first, reason: "佐证材料不全，请补充接待清单和公函复印件。", by: secretary)
+                continue
+            }
+            _ = try await store.approveClosure(problemID: problem.id, stage: .first, by: secretary)
+            if stage == .pendingSecond { continue }
+            _ = try await store.approveClosure(problemID: problem.id, stage: .second, by: inspector)
+            if stage == .reopened {
+                _ = try await store.reopen(
+                    problemID: problem.id, reason: "回头看发现石门村仍有白条入账现象，问题反弹。", by: inspector)
+            }
+        }
+
+        // The audit found again what the inspection had closed: a 屡改屡犯 candidate to confirm or dismiss.
+        _ = try await store.createProblem(
+            NewProblem(
+                sourceID: audit.id, text: "个别重大项目仍未经班子会议集体研究决策即实施，“三重一大”集体决策制度执行不到位。",
+                outlinePath: ["二、审计发现的主要问题"], categoryCode: "A4"),
+            by: clerk)
+
+        // The same round in the other townships, so the county sees shared problems (共性问题) and a ledger
+        // that spans units.
+        let others: [(UnitNode, String, String, [(String, String, Int)])] = [
+            (
+                hekou, "hk_jingban", "hk_shuji",
+                [
+                    ("村级财务管理不规范，个别村存在白条入账、大额现金支付问题。", "B4", -8),
+                    ("“三会一课”制度执行不到位，部分支部组织生活不经常、不认真。", "C3", 25),
+                    ("惠民补贴资金发放审核把关不严，存在优亲厚友现象。", "B5", 40),
+                ]
+            ),
+            (
+                baisha, "bs_jingban", "bs_shuji",
+                [
+                    ("部分村财务管理不规范，白条入账、大额现金支付现象较为普遍。", "B4", 12),
+                    ("理论学习中心组学习不深入，学用结合不紧密。", "A1", 60),
+                    ("公务接待不规范，超标准接待、无公函接待问题仍然存在。", "B2", -2),
+                ]
+            ),
+        ]
+        for (township, clerkName, secretaryName, problems) in others {
+            let townshipClerk = AuditActor(users[clerkName]!)
+            let source = try await store.createSource(
+                NewSource(
+                    kind: .inspection, title: "县委第三巡察组对\(township.name)党委巡察反馈意见", issuer: "县委第三巡察组",
+                    round: 3, unitID: township.id, feedbackDate: today.adding(days: -70)),
+                by: inspector)
+            for (index, (text, category, offset)) in problems.enumerated() {
+                let problem = try await store.createProblem(
+                    NewProblem(sourceID: source.id, text: text, outlinePath: ["一、存在的主要问题"], categoryCode: category),
+                    by: townshipClerk)
+                let task = try await store.createTask(
+                    problemID: problem.id,
+                    TaskFields(
+                        measure: "逐项对照整改，健全制度，开展专项检查。", kind: .scheduled, leaderID: users[secretaryName]!.id,
+                        leadUnit: "\(township.name)党政办", assignee: users[clerkName]!.displayName,
+                        deadline: today.adding(days: offset)),
+                    by: townshipClerk)
+                _ = try await store.addProgress(
+                    taskID: task.id, date: today.adding(days: -15), text: "已制定整改方案并召开专题会议部署。", by: townshipClerk)
+                guard index == 2 else { continue }
+                _ = try await store.addEvidence(
+                    problemID: problem.id, taskID: task.id, fileName: "整改佐证材料.pdf", data: evidencePDF, by: townshipClerk
+                )
+                _ = try await store.completeTask(task.id, version: task.version, by: townshipClerk)
+                _ = try await store.requestClosure(
+                    problemID: problem.id, statement: "已完成整改并建立长效机制。", by: townshipClerk)
+                _ = try await store.approveClosure(
+                    problemID: problem.id, stage: .first, by: AuditActor(users[secretaryName]!))
+                _ = try await store.approveClosure(problemID: problem.id, stage: .second, by: inspector)
+            }
+        }
+        return accounts
+    }
+
+    /// A one-page PDF that any viewer opens, standing in for a scanned 佐证材料.
+    static let minimalPDF = """
+        %PDF-1.4
+        1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+        2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+        3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj
+        trailer << /Root 1 0 R >>
+        %%EOF
+        """
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiOffice
+import ZhenggaiServices
+import ZhenggaiStore
+
+/// Ledger export and import, and Word reports, as pages behind the same gate as every other page.
+/// Nothing is kept between the import preview and its confirmation but the form: the uploaded file travels
+/// back in a hidden field and is checked again in full, so any app server can take the second request.
+enum OfficePages {
+    static func routes(store: Store) -> [PageRoute] {
+        [exportRoute(store: store)] + importRoutes(store: store) + ReportPages.routes(store: store)
+    }
+
+    static func query(_ request: Request, _ key: String) -> String {
+        (try? request.query.get(String.self, at: key)) ?? ""
+    }
+
+    // MARK: Export
+
+    static func exportRoute(store: Store) -> PageRoute {
+        PageRoute(method: .GET, path: "/ledger/export", action: .read, target: { _, _ in .anywhere }) {
+            request, caller in
+            let today = store.clock.today()
+            let parameters = request.queryParameters
+            let query = try LedgerQuery(parameters)
+            let filter = try await LedgerReading.filter(
+                query, reader: caller.principal, readerID: caller.user.id, store: store, today: today)
+            var sourceTitle: String?
+            if let id = query.source { sourceTitle = try await store.source(id).title }
+            var unitName = caller.user.grants.first?.unitName ?? ""
+            if let id = query.unit { unitName = try await store.unit(id).name }
+            let formatName = try parameters.string("format") ?? "xlsx"
+            guard let format = LedgerExport.Format(rawValue: formatName) else {
+                throw QueryError("format", "应为 xlsx 或 csv。")
+            }
+            let title = LedgerExport.title(unit: unitName, source: sourceTitle, today: today)
+            let rows = try await LedgerExport.rows(store: store, filter: filter, today: today)
+            let data = try LedgerExport.data(rows, format: format, title: title)
+            return download(
+                data, fileName: LedgerExport.fileName(title: title, format: format), type: format.contentType)
+        }
+    }
+
+    static func download(_ data: Data, fileName: String, type: String) -> Response {
+        FileResponse.make(data, fileName: fileName, contentType: type)
+    }
+
+    // MARK: Import
+
+    struct ImportContext: Encodable {
+        var layout: Layout
+        var sources: [LedgerPage.Option]
+        var error: String?
+        var preview: PreviewView?
+        var result: LedgerImportResult?
+    }
+
+    struct PreviewView: Encodable {
+        var fileName: String
+        var sheetName: String
+        var source: String
+        var payload: String
+        var notices: [String]
+        var rows: [LedgerImport.PreviewRow]
+        var newProblems: Int
+        var changedProblems: Int
+        var unchangedProblems: Int
+        var skippedProblems: Int
+        var blocking: Int
+        var ready: Bool
+    }
+
+    static func importRoutes(store: Store) -> [PageRoute] {
+        let limit = ByteCount(value: LedgerImport.maxFileBytes * 2)
+        return [
+            PageRoute(method: .GET, path: "/ledger/import", action: .editProblem, target: { _, _ in .anywhere }) {
+                request, caller in
+                try await render(request, caller, store: store, selected: query(request, "source"))
+            },
+            PageRoute(
+                method: .POST, path: "/ledger/import", action: .editProblem, bodyLimit: limit,
+                target: { request, _ in
+                    try await sourceTarget(try? request.content.get(String.self, at: "source"), store: store)
+                }
+            ) { request, caller in
+                struct Upload: Content {
+                    var file: File?
+                    var source: String?
+                }
+                let upload = try? request.content.decode(Upload.self)
+                guard let file = upload?.file, file.data.readableBytes > 0 else {
+                    return try await render(
+                        request, caller, store: store, selected: upload?.source ?? "",
+                        error: "请选择要导入的台账文件（.xlsx 或 .csv）。")
+                }
+                return try await previewOrImport(
+                    request, caller, store: store, data: Data(buffer: file.data), fileName: file.filename,
+                    sourceID: upload?.source ?? "", skip: [], confirm: false)
+            },
+            PageRoute(
+                method: .POST, path: "/ledger/import/confirm", action: .editProblem, bodyLimit: limit,
+                target: { request, _ in
+                    try await sourceTarget(try? request.content.get(String.self, at: "source"), store: store)
+                }
+            ) { request, caller in
+                let form = FormInput(request)
+                guard let data = Data(base64Encoded: form["payload"]) else {
+                    return try await render(
+                        request, caller, store: store, selected: form["source"], error: "导入内容已损坏，请重新选择文件上传。")
+                }
+                let skip = Set(form.values.keys.compactMap { $0.hasPrefix("skip-") ? Int($0.dropFirst(5)) : nil })
+                return try await previewOrImport(
+                    request, caller, store: store, data: data, fileName: form["fileName"], sourceID: form["source"],
+                    skip: skip, confirm: form["action"] == "import")
+            },
+        ]
+    }
+
+    /// New problems land in the chosen source's unit: the gate checks that unit; without a source the
+    /// import can only update problems, each checked row by row.
+    static func sourceTarget(_ raw: String?, store: Store) async throws -> AccessTarget {
+        guard let id = raw.flatMap(UUID.init(uuidString:)) else { return .anywhere }
+        let source = try await store.source(id)
+        return AccessTarget(unitPath: try await store.unit(source.unitID).path)
+    }
+
+    static func previewOrImport(
+        _ request: Request, _ caller: Caller, store: Store, data: Data, fileName rawName: String, sourceID: String,
+        skip: Set<Int>, confirm: Bool
+    ) async throws -> Response {
+        let fileName = EvidenceFiles.cleanName(rawName)
+        let source = try await UUID(uuidString: sourceID).asyncMap { try await store.source($0) }
+        let importer = LedgerImport.Importer(principal: caller.principal)
+        let preview: LedgerImport.Preview
+        do {
+            preview = try await LedgerImport.preview(
+                data: data, fileName: fileName, source: source, skipRows: skip, importer: importer, store: store)
+        } catch let error as LedgerImport.ImportError {
+            return try await render(request, caller, store: store, selected: sourceID, error: error.userMessage)
+        }
+        if confirm && preview.isReady {
+            let result = try await LedgerImport.apply(preview, store: store, by: caller.actor)
+            var context = try await context(caller, store: store, selected: sourceID)
+            context.result = result
+            return try await Pages.render(request, "import", context)
+        }
+        var context = try await context(caller, store: store, selected: sourceID)
+        context.preview = PreviewView(
+            fileName: fileName, sheetName: preview.sheetName, source: sourceID, payload: data.base64EncodedString(),
+            notices: preview.notices, rows: preview.rows, newProblems: preview.newProblems,
+            changedProblems: preview.changedProblems, unchangedProblems: preview.unchangedProblems,
+            skippedProblems: preview.skippedProblems, blocking: preview.blockingRows.count, ready: preview.isReady)
+        if confirm && !preview.isReady {
+            context.error =
+                preview.items.isEmpty && preview.blockingRows.isEmpty
+                ? "没有可导入的问题。" : "仍有 \(preview.blockingRows.count) 行存在问题，未导入任何内容。请修改文件后重新上传，或勾选跳过这些行。"
+        }
+        return try await Pages.render(request, "import", context)
+    }
+
+    static func context(_ caller: Caller, store: Store, selected: String) async throws -> ImportContext {
+        let sources = try await store.sources(in: caller.scope)
+        return ImportContext(
+            layout: Layout(title: "导入台账", caller: caller, section: "/ledger"),
+            sources: sources.map {
+                LedgerPage.Option(
+                    value: $0.id.uuidString, label: "\($0.title)（\($0.unitName)）",
+                    selected: $0.id.uuidString == selected)
+            })
+    }
+
+    static func render(_ request: Request, _ caller: Caller, store: Store, selected: String, error: String? = nil)
+        async throws -> Response
+    {
+        var context = try await context(caller, store: store, selected: selected)
+        context.error = error
+        return try await Pages.render(request, "import", context, status: error == nil ? .ok : .unprocessableEntity)
+    }
+}
