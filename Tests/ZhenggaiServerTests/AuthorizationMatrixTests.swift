@@ -15,6 +15,7 @@ import ZhenggaiTestSupport
     struct Row {
         var method: String
         var path: String
+        var action: String
         var scoped: Bool
         var marks: [Role: String]
     }
@@ -33,14 +34,34 @@ import ZhenggaiTestSupport
             for (index, role) in roles.enumerated() { marks[role] = cells[5 + index] }
             return Row(
                 method: cells[1], path: cells[2].trimmingCharacters(in: CharacterSet(charactersIn: "`")),
-                scoped: cells[4] == "单位", marks: marks)
+                action: cells[3], scoped: cells[4] == "单位", marks: marks)
         }
     }
 
-    @Test func everyRouteIsDocumented() throws {
-        let documented = Set(try Self.documentedRows().map { "\($0.method) \($0.path)" })
-        let routes = Set(APIRoute.allCases.filter { $0 != .login }.map { "\($0.method.rawValue) \($0.path)" })
+    @Test func everyRouteIsDocumentedWithItsAction() throws {
+        let rows = try Self.documentedRows()
+        let documented = Set(rows.map { "\($0.method) \($0.path)" })
+        let routes = Set(SiteRoute.allCases.filter { $0 != .apiLogin }.map { "\($0.method.rawValue) \($0.path)" })
         #expect(documented == routes)
+        for route in SiteRoute.allCases where route != .apiLogin {
+            let row = rows.first { $0.method == route.method.rawValue && $0.path == route.path }
+            #expect(row?.action == (route.action.map { "`\($0.rawValue)`" } ?? "—"), "\(route)")
+        }
+    }
+
+    /// Every link the site builds comes from the table, with each placeholder filled.
+    @Test func everyRouteBuildsItsLink() {
+        let id = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+        for route in SiteRoute.allCases {
+            let values = route.parameters.map { _ in id }
+            let link = route.link(values: values)
+            #expect(!link.contains("{"), "\(route)")
+            #expect(link.hasPrefix("/"))
+            #expect(link == "/" || link.split(separator: "/").count == route.path.split(separator: "/").count)
+        }
+        #expect(
+            SiteRoute.problem.link(id, query: [("q", "白条&现金")])
+                == "/problems/\(id)?q=%E7%99%BD%E6%9D%A1%26%E7%8E%B0%E9%87%91")
     }
 
     struct Targets {
@@ -73,7 +94,7 @@ import ZhenggaiTestSupport
         return Targets(unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence)
     }
 
-    func request(_ route: APIRoute, _ t: Targets) -> (String, String?) {
+    func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
         let p = route.path
             .replacingOccurrences(of: "{unitID}", with: t.unit.id.uuidString)
             .replacingOccurrences(of: "{userID}", with: t.user.id.uuidString)
@@ -81,6 +102,7 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{problemID}", with: t.problem.id.uuidString)
             .replacingOccurrences(of: "{taskID}", with: t.task.id.uuidString)
             .replacingOccurrences(of: "{evidenceID}", with: t.evidence.id.uuidString)
+            .replacingOccurrences(of: "{matchID}", with: t.problem.id.uuidString)
             .replacingOccurrences(of: "{code}", with: "E1")
         let unit = t.unit.id.uuidString
         let taskBody = """
@@ -89,22 +111,29 @@ import ZhenggaiTestSupport
             """
         let body: String? =
             switch route {
-            case .createUnit:
+            case .apiCreateUnit:
                 #"{"name":"新村\#(UUID().uuidString.prefix(6))","kind":"village","parentID":"\#(t.unit.id)"}"#
-            case .createUser:
+            case .apiCreateUser:
                 #"{"username":"u\#(UUID().uuidString.prefix(6))","displayName":"新","password":"Pass-2026-ok","grants":[{"role":"clerk","unitID":"\#(unit)"}]}"#
-            case .saveCategory: #"{"code":"E1","name":"测试类别","group":"测试"}"#
-            case .createSource:
+            case .apiSaveCategory: #"{"code":"E1","name":"测试类别","group":"测试"}"#
+            case .apiCreateSource:
                 #"{"kind":"selfCheck","title":"自查","issuer":"党委","unitID":"\#(unit)","feedbackDate":"2026-10-01"}"#
-            case .createProblem: #"{"sourceID":"\#(t.source.id)","unitID":"\#(unit)","text":"新问题","categoryCode":"A1"}"#
-            case .updateProblem: #"{"version":\#(t.problem.version),"text":"改"}"#
-            case .createTask, .updateTask: taskBody
-            case .completeTask: #"{"version":\#(t.task.version)}"#
-            case .addProgress: #"{"text":"进展"}"#
-            case .requestClosure: #"{"statement":"已完成"}"#
-            case .firstReview, .secondReview: #"{"decision":"approve"}"#
-            case .reopen: #"{"reason":"回头看"}"#
-            case .logout, .uploadEvidence: nil
+            case .apiCreateProblem:
+                #"{"sourceID":"\#(t.source.id)","unitID":"\#(unit)","text":"新问题","categoryCode":"A1"}"#
+            case .apiUpdateProblem: #"{"version":\#(t.problem.version),"text":"改"}"#
+            case .apiCreateTask, .apiUpdateTask: taskBody
+            case .apiCompleteTask: #"{"version":\#(t.task.version)}"#
+            case .apiAddProgress: #"{"text":"进展"}"#
+            case .apiRequestClosure: #"{"statement":"已完成"}"#
+            case .apiFirstReview, .apiSecondReview: #"{"decision":"approve"}"#
+            case .apiReopen: #"{"reason":"回头看"}"#
+            // Page forms, url-encoded: where the form names the unit, the gate reads it from the body.
+            case .sourceCreate:
+                "kind=selfCheck&title=%E8%87%AA%E6%9F%A5&issuer=x&unitID=\(unit)&feedbackDate=2026-10-01"
+            case .adminUnitCreate: "name=%E6%96%B0%E6%9D%91\(UUID().uuidString.prefix(6))&kind=village&parentID=\(unit)"
+            case .adminUserCreate:
+                "username=p\(UUID().uuidString.prefix(6))&displayName=x&password=Pass-2026-ok&role=clerk&unitID=\(unit)"
+            case .reportCreate: "kind=progress&source=\(t.source.id)&unit=\(unit)"
             default: nil
             }
         return (p, body)
@@ -125,7 +154,7 @@ import ZhenggaiTestSupport
                 world.store, "m_leader_outside", .leader, at: world.county.sibling)
             let outside = try await Self.targets(
                 world, in: world.county.sibling, parent: world.county.sibling, leader: outsideLeader)
-            for route in APIRoute.allCases where route != .login {
+            for route in SiteRoute.allCases where route.access != .open {
                 let row = try #require(rows["\(route.method.rawValue) \(route.path)"])
                 for role in Role.allCases {
                     for (where_, t) in [("inside", inside), ("outside", outside)] {
@@ -136,7 +165,7 @@ import ZhenggaiTestSupport
                         ).token
                         let (path, body) = request(route, t)
                         let response: TestingHTTPResponse
-                        if route == .uploadEvidence {
+                        if route == .apiUploadEvidence || route == .evidenceUpload {
                             var headers = HTTPHeaders()
                             headers.bearerAuthorization = .init(token: token)
                             headers.contentType = HTTPMediaType(
@@ -148,8 +177,13 @@ import ZhenggaiTestSupport
                             buffer.writeString("\r\n--b--\r\n")
                             response = try await world.app.testing().sendRequest(
                                 route.method, path, headers: headers, body: buffer)
-                        } else {
+                        } else if route.isAPI {
                             response = try await world.call(route.method, path, as: nil, json: body, token: token)
+                        } else {
+                            var headers = HTTPHeaders()
+                            headers.contentType = .urlEncodedForm
+                            response = try await world.call(
+                                route.method, path, as: nil, token: token, headers: headers, body: body ?? "")
                         }
                         let label = "\(route.method.rawValue) \(route.path) as \(role.rawValue) \(where_)"
                         if allowed {
@@ -163,7 +197,9 @@ import ZhenggaiTestSupport
                     }
                 }
                 let anonymous = try await world.call(route.method, request(route, inside).0, as: nil)
-                #expect(anonymous.status == .unauthorized, "\(route.path) without a session")
+                // The API answers 401; a page sends the visitor to the login form, a form post gets the 401 page.
+                let expected: HTTPResponseStatus = !route.isAPI && route.method == .GET ? .seeOther : .unauthorized
+                #expect(anonymous.status == expected, "\(route.path) without a session")
             }
         }
     }

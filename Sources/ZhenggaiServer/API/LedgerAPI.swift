@@ -71,9 +71,8 @@ struct LedgerAPI {
         var taskID: UUID?
     }
 
-    func register(on routes: any RoutesBuilder) {
-        routes.on(.POST, APIRoute.login.vaporPath) { request in try await login(request) }
-        for endpoint in endpoints() { routes.register(endpoint, store: store) }
+    func handlers() -> [Handler] {
+        [Handler(open: .apiLogin) { request, _ in try await login(request) }] + endpoints()
     }
 
     // MARK: Targets: where an action lands
@@ -82,21 +81,21 @@ struct LedgerAPI {
     func problemTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(problem: id) }
     func taskTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(task: id) }
 
-    func endpoints() -> [Endpoint] {
+    func endpoints() -> [Handler] {
         let anywhere: @Sendable (Request, Caller) async throws -> AccessTarget = { _, _ in .anywhere }
         return [
-            Endpoint(.logout, target: anywhere) { request, _ in
+            Handler(.apiLogout, target: anywhere) { request, _ in
                 try await Self.endSessions(request, store: store)
                 let response = try Response.json(["ok": true])
                 response.cookies[SessionCookie.name] = Self.expiredCookie
                 return response
             },
-            Endpoint(.me, target: anywhere) { _, caller in try .json(caller.user) },
+            Handler(.apiMe, target: anywhere) { _, caller in try .json(caller.user) },
 
             // Units
-            Endpoint(.listUnits, target: anywhere) { _, caller in try .json(try await store.units(in: caller.scope))
+            Handler(.apiListUnits, target: anywhere) { _, caller in try .json(try await store.units(in: caller.scope))
             },
-            Endpoint(.createUnit) { request, _ in
+            Handler(.apiCreateUnit) { request, _ in
                 // A county (no parent) is set up from the command line, never through the API.
                 let new = try request.decode(NewUnit.self)
                 guard let parentID = new.parentID else { return .aboveEveryUnit }
@@ -108,17 +107,17 @@ struct LedgerAPI {
                         name: new.name, kind: new.kind, parentID: new.parentID, by: caller.actor),
                     status: .created)
             },
-            Endpoint(.getUnit) { request, _ in
+            Handler(.apiGetUnit) { request, _ in
                 try await unitTarget(try request.id("unitID"))
             } handle: { request, _ in
                 try .json(try await store.unit(try request.id("unitID")))
             },
 
             // Users
-            Endpoint(.listUsers, target: anywhere) { _, caller in
+            Handler(.apiListUsers, target: anywhere) { _, caller in
                 try .json(try await store.users(in: Scope(caller.principal, for: .manageUsers)))
             },
-            Endpoint(.createUser) { request, caller in
+            Handler(.apiCreateUser) { request, caller in
                 // Every unit the new user is given a role at must be inside the admin's subtree.
                 let new = try request.decode(NewUser.self)
                 guard !new.grants.isEmpty else { return .anywhere }
@@ -136,7 +135,7 @@ struct LedgerAPI {
                         by: caller.actor),
                     status: .created)
             },
-            Endpoint(.getUser) { request, _ in
+            Handler(.apiGetUser) { request, _ in
                 let user = try await store.user(try request.id("userID"))
                 return AccessTarget(unitPath: user.grants.first?.unitPath ?? "/")
             } handle: { request, _ in
@@ -144,32 +143,32 @@ struct LedgerAPI {
             },
 
             // Categories
-            Endpoint(.listCategories, target: anywhere) { _, _ in try .json(try await store.categories()) },
-            Endpoint(.saveCategory, target: anywhere) { request, caller in
+            Handler(.apiListCategories, target: anywhere) { _, _ in try .json(try await store.categories()) },
+            Handler(.apiSaveCategory, target: anywhere) { request, caller in
                 var category = try request.decode(Category.self)
                 category.code = request.parameters.get("code") ?? ""
                 return try .json(try await store.saveCategory(category, by: caller.actor))
             },
 
             // Sources
-            Endpoint(.listSources, target: anywhere) { _, caller in
+            Handler(.apiListSources, target: anywhere) { _, caller in
                 try .json(try await store.sources(in: caller.scope))
             },
-            Endpoint(.createSource) { request, _ in
+            Handler(.apiCreateSource) { request, _ in
                 try await unitTarget(try request.decode(NewSource.self).unitID)
             } handle: { request, caller in
                 try .json(
                     try await store.createSource(try request.decode(NewSource.self), by: caller.actor), status: .created
                 )
             },
-            Endpoint(.getSource) { request, _ in
+            Handler(.apiGetSource) { request, _ in
                 try await unitTarget(try await store.source(try request.id("sourceID")).unitID)
             } handle: { request, _ in
                 try .json(try await store.source(try request.id("sourceID")))
             },
 
             // Problems
-            Endpoint(.createProblem) { request, _ in
+            Handler(.apiCreateProblem) { request, _ in
                 let new = try request.decode(NewProblem.self)
                 let source = try await store.source(new.sourceID)
                 return try await unitTarget(new.unitID ?? source.unitID)
@@ -178,12 +177,12 @@ struct LedgerAPI {
                     try await store.createProblem(try request.decode(NewProblem.self), by: caller.actor),
                     status: .created)
             },
-            Endpoint(.getProblem) { request, _ in
+            Handler(.apiGetProblem) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: { request, _ in
                 try .json(try await store.problemDetail(try request.id("problemID")))
             },
-            Endpoint(.updateProblem) { request, _ in
+            Handler(.apiUpdateProblem) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
@@ -194,7 +193,7 @@ struct LedgerAPI {
                         .init(text: edit.text, categoryCode: edit.categoryCode, outlinePath: edit.outlinePath),
                         by: caller.actor))
             },
-            Endpoint(.problemTrail) { request, _ in
+            Handler(.apiProblemTrail) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, _ in
@@ -202,7 +201,7 @@ struct LedgerAPI {
             },
 
             // Tasks and progress
-            Endpoint(.createTask) { request, _ in
+            Handler(.apiCreateTask) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
@@ -211,12 +210,12 @@ struct LedgerAPI {
                         problemID: try request.id("problemID"), try request.decode(TaskFields.self), by: caller.actor),
                     status: .created)
             },
-            Endpoint(.getTask) { request, _ in
+            Handler(.apiGetTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: { request, _ in
                 try .json(try await store.task(try request.id("taskID")))
             },
-            Endpoint(.updateTask) { request, _ in
+            Handler(.apiUpdateTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: { request, caller in
                 let edit = try request.decode(TaskEdit.self)
@@ -224,7 +223,7 @@ struct LedgerAPI {
                     try await store.updateTask(
                         try request.id("taskID"), version: edit.version, edit.fields, by: caller.actor))
             },
-            Endpoint(.completeTask) { request, _ in
+            Handler(.apiCompleteTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: {
                 request, caller in
@@ -232,7 +231,7 @@ struct LedgerAPI {
                 return try .json(
                     try await store.completeTask(try request.id("taskID"), version: body.version, by: caller.actor))
             },
-            Endpoint(.addProgress) { request, _ in
+            Handler(.apiAddProgress) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: {
                 request, caller in
@@ -245,7 +244,7 @@ struct LedgerAPI {
             },
 
             // Evidence
-            Endpoint(.uploadEvidence, bodyLimit: ByteCount(value: settings.evidenceLimitBytes + 64 * 1024)) {
+            Handler(.apiUploadEvidence, bodyLimit: ByteCount(value: settings.evidenceLimitBytes + 64 * 1024)) {
                 request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: { request, caller in
@@ -258,7 +257,7 @@ struct LedgerAPI {
                     data: Data(buffer: upload.file.data), by: caller.actor)
                 return try .json(evidence, status: .created)
             },
-            Endpoint(.downloadEvidence) { request, _ in
+            Handler(.apiDownloadEvidence) { request, _ in
                 let evidence = try await store.evidence(try request.id("evidenceID"))
                 return try await problemTarget(evidence.problemID)
             } handle: { request, _ in
@@ -269,7 +268,7 @@ struct LedgerAPI {
             },
 
             // Closing
-            Endpoint(.requestClosure) { request, _ in
+            Handler(.apiRequestClosure) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
@@ -278,19 +277,19 @@ struct LedgerAPI {
                     try await store.requestClosure(
                         problemID: try request.id("problemID"), statement: body.statement, by: caller.actor))
             },
-            Endpoint(.firstReview) { request, _ in
+            Handler(.apiFirstReview) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
                 try await review(request, caller, stage: .first)
             },
-            Endpoint(.secondReview) { request, _ in
+            Handler(.apiSecondReview) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
                 try await review(request, caller, stage: .second)
             },
-            Endpoint(.reopen) { request, _ in
+            Handler(.apiReopen) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, caller in
@@ -301,19 +300,19 @@ struct LedgerAPI {
             },
 
             // Ledger and counts
-            Endpoint(.ledger, target: anywhere) { request, caller in
+            Handler(.apiLedger, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
                 return try .json(
                     try await store.ledger(
                         try await ledgerFilter(query, caller), paging: query.paging, today: store.clock.today(),
                         sort: query.sort))
             },
-            Endpoint(.counts, target: anywhere) { request, caller in
+            Handler(.apiCounts, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
                 return try .json(
                     try await store.counts(try await ledgerFilter(query, caller), today: store.clock.today()))
             },
-            Endpoint(.auditLog, target: anywhere) { request, caller in
+            Handler(.apiAuditLog, target: anywhere) { request, caller in
                 let query = try AuditQuery(request.queryParameters)
                 return try .json(
                     try await store.auditLog(in: Scope(caller.principal, for: .readAuditLog), query))

@@ -69,19 +69,17 @@ public enum ZhenggaiApp {
         app.lifecycle.use(IndexWarmer(similarity: similarity))
         if settings.runJobs { app.lifecycle.use(JobStarter(runner: JobRunner(store: store, logger: app.logger))) }
         let api = LedgerAPI(store: store, settings: settings)
-        api.register(on: app.routes)
-        LoginPage.register(app.routes, api: api)
-        let pages: [PageRoute] =
-            [
+        let handlers: [Handler] =
+            api.handlers() + LoginPage.routes(api: api)
+            + [
                 HomePage.route(store: store, settings: settings), LedgerPage.route(store: store),
                 ClustersPage.route(store: store, similarity: similarity),
             ]
             + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
-            + TaskEditPage.routes(store: store)
-            + SourcesPage.routes(store: store) + DocumentImportPage.routes(store: store)
-            + AdminPages.routes(store: store, settings: settings)
-        for page in pages { app.routes.register(page: page, store: store) }
-        for page in OfficePages.routes(store: store) { app.routes.register(page: page, store: store) }
+            + TaskEditPage.routes(store: store) + SourcesPage.routes(store: store)
+            + DocumentImportPage.routes(store: store) + AdminPages.routes(store: store, settings: settings)
+            + OfficePages.routes(store: store)
+        for handler in handlers { app.routes.register(handler, store: store) }
     }
 
     /// The copied `Resources` folder. Foundation on Linux already points `resourceURL` into a bundle's

@@ -54,39 +54,6 @@ enum Gate {
     }
 }
 
-/// A route's handler, split so the gate runs between finding the target and doing the work: `target`
-/// only reads what is needed to say where the action lands; `handle` runs after the gate said yes.
-struct Endpoint: Sendable {
-    var route: APIRoute
-    var bodyLimit: ByteCount?
-    var target: @Sendable (Request, Caller) async throws -> AccessTarget
-    var handle: @Sendable (Request, Caller) async throws -> Response
-
-    init(
-        _ route: APIRoute, bodyLimit: ByteCount? = nil,
-        target: @escaping @Sendable (Request, Caller) async throws -> AccessTarget,
-        handle: @escaping @Sendable (Request, Caller) async throws -> Response
-    ) {
-        self.route = route
-        self.bodyLimit = bodyLimit
-        self.target = target
-        self.handle = handle
-    }
-}
-
-extension RoutesBuilder {
-    func register(_ endpoint: Endpoint, store: Store) {
-        let body: HTTPBodyStreamStrategy = endpoint.bodyLimit.map { .collect(maxSize: $0) } ?? .collect
-        on(endpoint.route.method, endpoint.route.vaporPath, body: body) { request async throws -> Response in
-            guard let caller = try await Gate.authenticate(request, store: store) else { throw APIError.notLoggedIn }
-            try Gate.checkCSRF(request, caller: caller)
-            let target = try await endpoint.target(request, caller)
-            if let action = endpoint.route.action { try Gate.authorize(caller, action, target) }
-            return try await endpoint.handle(request, caller)
-        }
-    }
-}
-
 extension Request {
     func id(_ name: String) throws -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {

@@ -13,6 +13,7 @@ enum AdminPages {
         var kinds: [LedgerPage.Option]
         var values: [String: String]
         var errors: FieldErrors
+        var action = SiteRoute.adminUnitCreate.link()
     }
 
     struct UnitRow: Encodable {
@@ -30,6 +31,7 @@ enum AdminPages {
         var roles: [LedgerPage.Option]
         var values: [String: String]
         var errors: FieldErrors
+        var action = SiteRoute.adminUserCreate.link()
     }
 
     struct UserRow: Encodable {
@@ -39,7 +41,7 @@ enum AdminPages {
         var active: Bool
     }
 
-    static func routes(store: Store, settings: AppConfiguration) -> [PageRoute] {
+    static func routes(store: Store, settings: AppConfiguration) -> [Handler] {
         @Sendable func unitsPage(_ request: Request, _ caller: Caller, values: [String: String], errors: FieldErrors)
             async throws
             -> Response
@@ -58,7 +60,7 @@ enum AdminPages {
             visit(nil)
             let rootDepth = ordered.map { $0.path.split(separator: "/").count }.min() ?? 1
             let context = UnitsContext(
-                layout: Layout(title: "单位管理", caller: caller, section: "/admin/units", notice: Pages.notice(request)),
+                layout: Layout(title: "单位管理", caller: caller, section: .adminUnits, notice: Pages.notice(request)),
                 units: ordered.map {
                     let depth = $0.path.split(separator: "/").count - rootDepth
                     return UnitRow(
@@ -82,7 +84,7 @@ enum AdminPages {
         {
             let scope = Scope(caller.principal, for: .manageUsers)
             let context = UsersContext(
-                layout: Layout(title: "用户管理", caller: caller, section: "/admin/users", notice: Pages.notice(request)),
+                layout: Layout(title: "用户管理", caller: caller, section: .adminUsers, notice: Pages.notice(request)),
                 users: try await store.users(in: scope).map { user in
                     UserRow(
                         username: user.username, displayName: user.displayName,
@@ -106,13 +108,14 @@ enum AdminPages {
         }
 
         return [
-            PageRoute(method: .GET, path: "/admin/units", action: .manageUnits, target: { _, _ in .anywhere }) {
+            Handler(
+                .adminUnits, target: { _, _ in .anywhere }
+            ) {
                 request, caller in
                 try await unitsPage(request, caller, values: [:], errors: FieldErrors())
             },
-            PageRoute(
-                method: .POST, path: "/admin/units", action: .manageUnits,
-                target: { r, _ in try await unitTarget(r, field: "parentID") }
+            Handler(
+                .adminUnitCreate, target: { r, _ in try await unitTarget(r, field: "parentID") }
             ) {
                 request, caller in
                 let form = FormInput(request)
@@ -123,19 +126,20 @@ enum AdminPages {
                 }
                 do {
                     _ = try await store.createUnit(name: form["name"], kind: kind, parentID: parentID, by: caller.actor)
-                    return Pages.redirect(request, to: "/admin/units", notice: .created)
+                    return Pages.redirect(request, to: SiteRoute.adminUnits.link(), notice: .created)
                 } catch {
                     errors.add(error, labels: ["单位名称": "name", "单位类型": "kind", "上级单位": "parentID"])
                     return try await unitsPage(request, caller, values: form.values, errors: errors)
                 }
             },
-            PageRoute(method: .GET, path: "/admin/users", action: .manageUsers, target: { _, _ in .anywhere }) {
+            Handler(
+                .adminUsers, target: { _, _ in .anywhere }
+            ) {
                 request, caller in
                 try await usersPage(request, caller, values: [:], errors: FieldErrors())
             },
-            PageRoute(
-                method: .POST, path: "/admin/users", action: .manageUsers,
-                target: { r, _ in try await unitTarget(r, field: "unitID") }
+            Handler(
+                .adminUserCreate, target: { r, _ in try await unitTarget(r, field: "unitID") }
             ) {
                 request, caller in
                 let form = FormInput(request)
@@ -154,7 +158,7 @@ enum AdminPages {
                         _ = try await store.createUser(
                             username: form["username"], displayName: form["displayName"], passwordHash: hash,
                             grants: [NewGrant(role: role, unitID: unitID)], by: caller.actor)
-                        return Pages.redirect(request, to: "/admin/users", notice: .created)
+                        return Pages.redirect(request, to: SiteRoute.adminUsers.link(), notice: .created)
                     } catch {
                         errors.add(error, labels: ["用户名": "username", "姓名": "displayName", "角色": "role"])
                     }

@@ -16,6 +16,7 @@ enum ClustersPage {
         var minUnits: Int
         var sort: String
         var csvLink: String
+        var formAction = SiteRoute.clusters.link()
     }
 
     struct ClusterView: Encodable {
@@ -31,12 +32,14 @@ enum ClustersPage {
     }
 
     struct Link: Encodable {
-        var id: String
+        var link: String
         var number: String
     }
 
-    static func route(store: Store, similarity: SimilarityService) -> PageRoute {
-        PageRoute(method: .GET, path: "/clusters", action: .read, target: { _, _ in .anywhere }) { request, caller in
+    static func route(store: Store, similarity: SimilarityService) -> Handler {
+        Handler(
+            .clusters, target: { _, _ in .anywhere }
+        ) { request, caller in
             let since =
                 (try? request.query.get(String.self, at: "since")).flatMap(LocalDate.init(iso:))
                 ?? store.clock.today().adding(months: -24)
@@ -57,7 +60,8 @@ enum ClustersPage {
                         text: problems[cluster.representative]?.text ?? "", units: cluster.units.count,
                         unitNames: names.sorted().joined(separator: "、"), rounds: cluster.rounds.count,
                         members: cluster.members.count, phrases: cluster.commonPhrases.prefix(6).joined(separator: "、"),
-                        numbers: cluster.members.compactMap { id in problems[id].map { Link(id: id, number: $0.number) }
+                        numbers: cluster.members.compactMap { id in
+                            problems[id].map { Link(link: SiteRoute.problem.link(id), number: $0.number) }
                         },
                         lastDate: cluster.lastDate.map { LocalDate($0).chinese } ?? ""))
             }
@@ -82,9 +86,11 @@ enum ClustersPage {
                     CSV.write(rows), fileName: "共性问题.csv", contentType: "text/csv; charset=utf-8")
             }
             let context = Context(
-                layout: Layout(title: "共性问题", caller: caller, section: "/clusters"), clusters: views,
+                layout: Layout(title: "共性问题", caller: caller, section: .clusters), clusters: views,
                 since: since.iso, minUnits: minUnits, sort: sort,
-                csvLink: "/clusters?since=\(since.iso)&min=\(minUnits)&sort=\(sort)&format=csv")
+                csvLink: SiteRoute.clusters.link(query: [
+                    ("since", since.iso), ("min", String(minUnits)), ("sort", sort), ("format", "csv"),
+                ]))
             return try await Pages.render(request, "clusters", context)
         }
     }

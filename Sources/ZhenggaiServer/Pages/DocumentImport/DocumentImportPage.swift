@@ -15,6 +15,7 @@ enum DocumentImportPage {
         var source: SourcesPage.SourceRow
         var error: String?
         var pasted: String
+        var action: String { SiteRoute.documentPreview.link(source.id) }
     }
 
     struct PreviewContext: Encodable {
@@ -29,6 +30,7 @@ enum DocumentImportPage {
         var count: Int
         var categories: [LedgerPage.Option]
         var error: String?
+        var action: String { SiteRoute.documentAccept.link(source.id) }
     }
 
     struct Piece: Encodable {
@@ -51,7 +53,7 @@ enum DocumentImportPage {
         var options: [LedgerPage.Option]
     }
 
-    static func routes(store: Store) -> [PageRoute] {
+    static func routes(store: Store) -> [Handler] {
         @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(source: try request.id("sourceID"))
         }
@@ -60,20 +62,18 @@ enum DocumentImportPage {
             return (source, SourcesPage.row(source, today: store.clock.today()))
         }
         return [
-            PageRoute(
-                method: .GET, path: "/sources/:sourceID/import", action: .editProblem,
-                target: { r, _ in try await sourceTarget(r) }
+            Handler(
+                .documentImportForm, target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
                 let (_, row) = try await sourceRow(request)
                 return try await Pages.render(
                     request, "document-import",
                     FormContext(
-                        layout: Layout(title: "从文件导入问题", caller: caller, section: "/sources"), source: row, error: nil,
+                        layout: Layout(title: "从文件导入问题", caller: caller, section: .sources), source: row, error: nil,
                         pasted: ""))
             },
-            PageRoute(
-                method: .POST, path: "/sources/:sourceID/import", action: .editProblem,
-                bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+            Handler(
+                .documentPreview, bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
                 target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
                 let (_, row) = try await sourceRow(request)
@@ -97,7 +97,7 @@ enum DocumentImportPage {
                     return try await Pages.render(
                         request, "document-import",
                         FormContext(
-                            layout: Layout(title: "从文件导入问题", caller: caller, section: "/sources"), source: row,
+                            layout: Layout(title: "从文件导入问题", caller: caller, section: .sources), source: row,
                             error: error.userMessage, pasted: pasted),
                         status: .unprocessableEntity)
                 }
@@ -113,16 +113,15 @@ enum DocumentImportPage {
                         options: options(categories, selected: problem.category))
                 }
                 let context = PreviewContext(
-                    layout: Layout(title: "核对拟导入的问题", caller: caller, section: "/sources"), source: row,
+                    layout: Layout(title: "核对拟导入的问题", caller: caller, section: .sources), source: row,
                     title: document.title, kind: document.kind == .other ? "其他" : document.kind.rawValue,
                     removed: document.removed.map { "\($0.reason)：\(Text.excerpt($0.text, 40))" },
                     original: document.cleanedText, segments: pieces(document.cleanedText, items), items: items,
                     count: items.count, categories: options(categories, selected: ""), error: nil)
                 return try await Pages.render(request, "document-preview", context)
             },
-            PageRoute(
-                method: .POST, path: "/sources/:sourceID/import/accept", action: .editProblem,
-                bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+            Handler(
+                .documentAccept, bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
                 target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
                 let (source, row) = try await sourceRow(request)
@@ -164,11 +163,11 @@ enum DocumentImportPage {
                     }
                     let created = try await store.createProblems(batch, by: caller.actor)
                     request.logger.info("document imported", metadata: ["problems": "\(created.count)"])
-                    return Pages.redirect(request, to: "/sources/\(source.id.uuidString)", notice: .created)
+                    return Pages.redirect(request, to: SiteRoute.source.link(source.id), notice: .created)
                 } catch {
                     let original = form.values["original"] ?? ""
                     let context = PreviewContext(
-                        layout: Layout(title: "核对拟导入的问题", caller: caller, section: "/sources"), source: row,
+                        layout: Layout(title: "核对拟导入的问题", caller: caller, section: .sources), source: row,
                         title: form["title"], kind: form["kind"], removed: [], original: original,
                         segments: pieces(original, items), items: items, count: items.count,
                         categories: options(categories, selected: ""), error: APIErrorMiddleware.describe(error).2)

@@ -18,7 +18,7 @@ enum HomePage {
     }
 
     struct DueRow: Encodable {
-        var problemID: String
+        var link: String
         var number: String
         var text: String
         var measure: String
@@ -30,7 +30,7 @@ enum HomePage {
     }
 
     struct ReviewRow: Encodable {
-        var problemID: String
+        var link: String
         var number: String
         var text: String
         var unitName: String
@@ -43,8 +43,10 @@ enum HomePage {
         var count: Int
     }
 
-    static func route(store: Store, settings: AppConfiguration) -> PageRoute {
-        PageRoute(method: .GET, path: "/", action: .read, target: { _, _ in .anywhere }) { request, caller in
+    static func route(store: Store, settings: AppConfiguration) -> Handler {
+        Handler(
+            .home, target: { _, _ in .anywhere }
+        ) { request, caller in
             let today = store.clock.today()
             let onlyLeader = caller.user.grants.allSatisfy { $0.role == .leader }
             let due = try await store.dueTasks(
@@ -60,19 +62,19 @@ enum HomePage {
                 else { continue }
                 reviews.append(
                     ReviewRow(
-                        problemID: row.problem.id.uuidString, number: row.problem.number,
+                        link: SiteRoute.problem.link(row.problem.id), number: row.problem.number,
                         text: Text.excerpt(row.problem.text, 60), unitName: row.problem.unitName,
                         stage: row.problem.statusLabel))
             }
             let counts = try await store.counts(LedgerFilter(scope: caller.scope), today: today)
             let context = Context(
-                layout: Layout(title: "首页", caller: caller, section: "/", notice: Pages.notice(request)),
+                layout: Layout(title: "首页", caller: caller, section: .home, notice: Pages.notice(request)),
                 due: due.map { item in
                     let light = DeadlineLight.of(
                         deadline: item.task.deadline, today: today, done: false, thresholds: settings.deadlineThresholds
                     )
                     return DueRow(
-                        problemID: item.problem.id.uuidString, number: item.problem.number,
+                        link: SiteRoute.problem.link(item.problem.id), number: item.problem.number,
                         text: Text.excerpt(item.problem.text, 50), measure: Text.excerpt(item.task.measure, 40),
                         unitName: item.problem.unitName, leaderName: item.task.leaderName ?? "—",
                         deadline: item.task.deadline?.chinese ?? "", daysText: Text.daysLeft(item.daysLeft),

@@ -18,20 +18,20 @@ struct Layout: Encodable {
     var csrf: String
     var nav: [Link]
     var notice: String?
+    var home = SiteRoute.home.link()
+    var logout = SiteRoute.logout.link()
 
-    init(title: String, caller: Caller, section: String, notice: String? = nil) {
+    init(title: String, caller: Caller, section: SiteRoute?, notice: String? = nil) {
         self.title = title
         userName = caller.user.displayName
         roles = caller.user.grants.map { "\($0.unitName)·\($0.role.label)" }.joined(separator: "，")
         csrf = caller.csrfToken
         self.notice = notice
-        var links: [(String, String)] = [
-            ("/", "首页"), ("/ledger", "整改台账"), ("/sources", "来源与轮次"), ("/clusters", "共性问题"),
-        ]
+        var links: [(SiteRoute, String)] = [(.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.clusters, "共性问题")]
         let principal = caller.principal
-        if AccessPolicy.allows(principal, .manageUnits, on: .anywhere) { links.append(("/admin/units", "单位")) }
-        if AccessPolicy.allows(principal, .manageUsers, on: .anywhere) { links.append(("/admin/users", "用户")) }
-        nav = links.map { Link(href: $0.0, label: $0.1, active: $0.0 == section) }
+        if AccessPolicy.allows(principal, .manageUnits, on: .anywhere) { links.append((.adminUnits, "单位")) }
+        if AccessPolicy.allows(principal, .manageUsers, on: .anywhere) { links.append((.adminUsers, "用户")) }
+        nav = links.map { Link(href: $0.0.link(), label: $0.1, active: $0.0 == section) }
     }
 }
 
@@ -58,47 +58,7 @@ struct ErrorPage: Encodable {
     var layout: Layout?
     var status: Int
     var message: String
-}
-
-/// Page routes pass the same gate as the API: a session, the CSRF token on every form post, and
-/// `AccessPolicy` on the target. A visitor without a session is sent to the login page instead of a 401.
-struct PageRoute: Sendable {
-    var method: HTTPMethod
-    var path: String
-    var action: Action?
-    var bodyLimit: ByteCount?
-    var target: @Sendable (Request, Caller) async throws -> AccessTarget
-    var handle: @Sendable (Request, Caller) async throws -> Response
-}
-
-extension RoutesBuilder {
-    func register(page: PageRoute, store: Store) {
-        let components = page.path.split(separator: "/").map { segment -> PathComponent in
-            segment.hasPrefix(":") ? .parameter(String(segment.dropFirst())) : .constant(String(segment))
-        }
-        let body: HTTPBodyStreamStrategy = page.bodyLimit.map { .collect(maxSize: $0) } ?? .collect
-        on(page.method, components, body: body) { request async throws -> Response in
-            guard let caller = try await Gate.authenticate(request, store: store) else {
-                if request.method == .GET {
-                    let next = request.url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-                    return request.redirect(to: "/login?next=\(next)")
-                }
-                return try await Pages.error(request, caller: nil, status: .unauthorized, message: "登录已过期，请重新登录。")
-            }
-            do {
-                try Gate.checkCSRF(request, caller: caller)
-                let target = try await page.target(request, caller)
-                if let action = page.action { try Gate.authorize(caller, action, target) }
-                return try await page.handle(request, caller)
-            } catch {
-                let (status, _, message) = APIErrorMiddleware.describe(error)
-                if status.code >= 500 {
-                    request.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                return try await Pages.error(request, caller: caller, status: status, message: message)
-            }
-        }
-    }
+    var home = SiteRoute.home.link()
 }
 
 enum Pages {
@@ -122,7 +82,7 @@ enum Pages {
     static func error(_ request: Request, caller: Caller?, status: HTTPResponseStatus, message: String) async throws
         -> Response
     {
-        let layout = caller.map { Layout(title: "出错了", caller: $0, section: "") }
+        let layout = caller.map { Layout(title: "出错了", caller: $0, section: nil) }
         return try await render(
             request, "error", ErrorPage(layout: layout, status: Int(status.code), message: message), status: status)
     }

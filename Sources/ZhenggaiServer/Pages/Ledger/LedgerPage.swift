@@ -23,6 +23,7 @@ enum LedgerPage {
         var printLink: String
         var exportLink: String
         var exportCSVLink: String
+        var links = ["ledger": SiteRoute.ledger.link(), "importLedger": SiteRoute.ledgerImportForm.link()]
     }
 
     struct Filters: Encodable {
@@ -44,7 +45,7 @@ enum LedgerPage {
 
     struct Row: Encodable {
         var index: Int
-        var problemID: String
+        var link: String
         var number: String
         var source: String
         var category: String
@@ -61,8 +62,10 @@ enum LedgerPage {
         var overdue: Bool
     }
 
-    static func route(store: Store) -> PageRoute {
-        PageRoute(method: .GET, path: "/ledger", action: .read, target: { _, _ in .anywhere }) { request, caller in
+    static func route(store: Store) -> Handler {
+        Handler(
+            .ledger, target: { _, _ in .anywhere }
+        ) { request, caller in
             let today = store.clock.today()
             let parameters = request.queryParameters
             let printing = try parameters.bool("print")
@@ -80,12 +83,12 @@ enum LedgerPage {
             let categories = try await store.categories()
             let categoryNames = Dictionary(uniqueKeysWithValues: categories.map { ($0.code, $0.name) })
             let pages = max(1, (result.total + perPage - 1) / perPage)
-            func link(page: Int, print: Bool = false, path: String = "/ledger", extra: [(String, String)] = [])
+            func link(page: Int, print: Bool = false, route: SiteRoute = .ledger, extra: [(String, String)] = [])
                 -> String
             {
                 var items = query.parameters(page: print ? 1 : page)
                 if print { items.append(("print", "1")) }
-                return Links.path(path, query: items + extra)
+                return route.link(query: items + extra)
             }
             let sources = try await store.sources(in: caller.scope)
             let units = try await store.units(in: caller.scope)
@@ -98,7 +101,7 @@ enum LedgerPage {
                 }
                 let status = row.problem.status
                 return Row(
-                    index: (page - 1) * perPage + offset + 1, problemID: row.problem.id.uuidString,
+                    index: (page - 1) * perPage + offset + 1, link: SiteRoute.problem.link(row.problem.id),
                     number: row.problem.number,
                     source: row.round.map { "\(row.sourceTitle)（第\($0)轮）" } ?? row.sourceTitle,
                     category: "\(row.problem.categoryCode) \(categoryNames[row.problem.categoryCode] ?? "")",
@@ -113,7 +116,7 @@ enum LedgerPage {
                     statusClass: row.overdue ? "red" : status.rawValue, overdue: row.overdue)
             }
             let context = Context(
-                layout: Layout(title: "整改台账", caller: caller, section: "/ledger"),
+                layout: Layout(title: "整改台账", caller: caller, section: .ledger),
                 rows: rows, total: result.total, page: page, pages: pages,
                 previous: page > 1 ? link(page: page - 1) : nil, next: page < pages ? link(page: page + 1) : nil,
                 filters: filters,
@@ -133,8 +136,8 @@ enum LedgerPage {
                     ("number", "按编号"), ("deadline", "按时限（最紧的在前）"), ("status", "按状态"), ("category", "按类别"),
                     ("updated", "按最近更新"),
                 ].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filters.sort) },
-                printLink: link(page: 1, print: true), exportLink: link(page: 1, path: "/ledger/export"),
-                exportCSVLink: link(page: 1, path: "/ledger/export", extra: [("format", "csv")]))
+                printLink: link(page: 1, print: true), exportLink: link(page: 1, route: .ledgerExport),
+                exportCSVLink: link(page: 1, route: .ledgerExport, extra: [("format", "csv")]))
             return try await Pages.render(request, printing ? "ledger-print" : "ledger", context)
         }
     }

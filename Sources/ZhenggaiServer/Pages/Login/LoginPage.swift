@@ -8,37 +8,41 @@ enum LoginPage {
         var username: String
         var next: String
         var error: String?
+        var action = SiteRoute.login.link()
     }
 
-    static func register(_ routes: any RoutesBuilder, api: LedgerAPI) {
-        routes.get("login") { request async throws -> Response in
-            let next = safeNext((try? request.query.get(String.self, at: "next")) ?? "/")
-            return try await Pages.render(request, "login", Context(username: "", next: next, error: nil))
-        }
-        routes.post("login") { request async throws -> Response in
-            let form = FormInput(request)
-            let next = safeNext(form["next"])
-            do {
-                let session = try await api.startSession(
-                    username: form["username"], password: form.values["password"] ?? "", request: request)
-                let response = request.redirect(to: next, redirectType: .normal)
-                response.cookies[SessionCookie.name] = api.cookie(for: session)
+    static func routes(api: LedgerAPI) -> [Handler] {
+        [
+            Handler(open: .loginForm) { request, _ in
+                let next = safeNext((try? request.query.get(String.self, at: "next")) ?? "/")
+                return try await Pages.render(request, "login", Context(username: "", next: next, error: nil))
+            },
+            Handler(open: .login) { request, _ in
+                let form = FormInput(request)
+                let next = safeNext(form["next"])
+                do {
+                    let session = try await api.startSession(
+                        username: form["username"], password: form.values["password"] ?? "", request: request)
+                    let response = request.redirect(to: next, redirectType: .normal)
+                    response.cookies[SessionCookie.name] = api.cookie(for: session)
+                    return response
+                } catch let error as APIError {
+                    return try await Pages.render(
+                        request, "login", Context(username: form["username"], next: next, error: error.message),
+                        status: error.status)
+                }
+            },
+            // Open: a visitor whose session already ended is simply sent to the login form.
+            Handler(open: .logout) { request, caller in
+                if let caller {
+                    try Gate.checkCSRF(request, caller: caller)
+                    try await LedgerAPI.endSessions(request, store: api.store)
+                }
+                let response = request.redirect(to: SiteRoute.loginForm.link(), redirectType: .normal)
+                response.cookies[SessionCookie.name] = LedgerAPI.expiredCookie
                 return response
-            } catch let error as APIError {
-                return try await Pages.render(
-                    request, "login", Context(username: form["username"], next: next, error: error.message),
-                    status: error.status)
-            }
-        }
-        routes.post("logout") { request async throws -> Response in
-            if let caller = try await Gate.authenticate(request, store: api.store) {
-                try Gate.checkCSRF(request, caller: caller)
-                try await LedgerAPI.endSessions(request, store: api.store)
-            }
-            let response = request.redirect(to: "/login", redirectType: .normal)
-            response.cookies[SessionCookie.name] = LedgerAPI.expiredCookie
-            return response
-        }
+            },
+        ]
     }
 
     /// Only a path on this site, in printable ASCII: "//evil.example", "https://…", "/\tevil.example" (a

@@ -9,7 +9,7 @@ import ZhenggaiStore
 /// Nothing is kept between the import preview and its confirmation but the form: the uploaded file travels
 /// back in a hidden field and is checked again in full, so any app server can take the second request.
 enum OfficePages {
-    static func routes(store: Store) -> [PageRoute] {
+    static func routes(store: Store) -> [Handler] {
         [exportRoute(store: store)] + importRoutes(store: store) + ReportPages.routes(store: store)
     }
 
@@ -19,8 +19,10 @@ enum OfficePages {
 
     // MARK: Export
 
-    static func exportRoute(store: Store) -> PageRoute {
-        PageRoute(method: .GET, path: "/ledger/export", action: .read, target: { _, _ in .anywhere }) {
+    static func exportRoute(store: Store) -> Handler {
+        Handler(
+            .ledgerExport, target: { _, _ in .anywhere }
+        ) {
             request, caller in
             let today = store.clock.today()
             let parameters = request.queryParameters
@@ -55,6 +57,10 @@ enum OfficePages {
         var error: String?
         var preview: PreviewView?
         var result: LedgerImportResult?
+        var links = [
+            "ledger": SiteRoute.ledger.link(), "form": SiteRoute.ledgerImportForm.link(),
+            "preview": SiteRoute.ledgerImportPreview.link(), "confirm": SiteRoute.ledgerImportConfirm.link(),
+        ]
     }
 
     struct PreviewView: Encodable {
@@ -72,15 +78,17 @@ enum OfficePages {
         var ready: Bool
     }
 
-    static func importRoutes(store: Store) -> [PageRoute] {
+    static func importRoutes(store: Store) -> [Handler] {
         let limit = ByteCount(value: LedgerImport.maxFileBytes * 2)
         return [
-            PageRoute(method: .GET, path: "/ledger/import", action: .editProblem, target: { _, _ in .anywhere }) {
+            Handler(
+                .ledgerImportForm, target: { _, _ in .anywhere }
+            ) {
                 request, caller in
                 try await render(request, caller, store: store, selected: query(request, "source"))
             },
-            PageRoute(
-                method: .POST, path: "/ledger/import", action: .editProblem, bodyLimit: limit,
+            Handler(
+                .ledgerImportPreview, bodyLimit: limit,
                 target: { request, _ in
                     try await sourceTarget(try? request.content.get(String.self, at: "source"), store: store)
                 }
@@ -99,8 +107,8 @@ enum OfficePages {
                     request, caller, store: store, data: Data(buffer: file.data), fileName: file.filename,
                     sourceID: upload?.source ?? "", skip: [], confirm: false)
             },
-            PageRoute(
-                method: .POST, path: "/ledger/import/confirm", action: .editProblem, bodyLimit: limit,
+            Handler(
+                .ledgerImportConfirm, bodyLimit: limit,
                 target: { request, _ in
                     try await sourceTarget(try? request.content.get(String.self, at: "source"), store: store)
                 }
@@ -163,7 +171,7 @@ enum OfficePages {
     static func context(_ caller: Caller, store: Store, selected: String) async throws -> ImportContext {
         let sources = try await store.sources(in: caller.scope)
         return ImportContext(
-            layout: Layout(title: "导入台账", caller: caller, section: "/ledger"),
+            layout: Layout(title: "导入台账", caller: caller, section: .ledger),
             sources: sources.map {
                 LedgerPage.Option(
                     value: $0.id.uuidString, label: "\($0.title)（\($0.unitName)）",

@@ -13,18 +13,21 @@ enum ReportPages {
         var sources: [LedgerPage.Option]
         var units: [LedgerPage.Option]
         var period: String
+        var action = SiteRoute.reportCreate.link()
     }
 
-    static func routes(store: Store) -> [PageRoute] {
+    static func routes(store: Store) -> [Handler] {
         [
-            PageRoute(method: .GET, path: "/reports/new", action: .read, target: { _, _ in .anywhere }) {
+            Handler(
+                .reportForm, target: { _, _ in .anywhere }
+            ) {
                 request, caller in
                 let selected = OfficePages.query(request, "source")
                 let kind = OfficePages.query(request, "kind")
                 let sources = try await store.sources(in: caller.scope)
                 let units = try await store.units(in: caller.scope)
                 let context = Context(
-                    layout: Layout(title: "生成报告", caller: caller, section: "/sources"),
+                    layout: Layout(title: "生成报告", caller: caller, section: .sources),
                     kinds: LedgerReports.Kind.allCases.map {
                         LedgerPage.Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == kind)
                     },
@@ -37,8 +40,8 @@ enum ReportPages {
                     period: LedgerReports.currentPeriod(store.clock.today()))
                 return try await Pages.render(request, "report", context)
             },
-            PageRoute(
-                method: .POST, path: "/reports", action: .read,
+            Handler(
+                .reportCreate,
                 target: { request, _ in
                     let form = FormInput(request)
                     if let id = form.uuid("unit") { return AccessTarget(unitPath: try await store.unit(id).path) }

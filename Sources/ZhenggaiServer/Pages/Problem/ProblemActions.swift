@@ -7,7 +7,7 @@ import ZhenggaiStore
 /// The forms of the problem page. Each names its action for the gate, then calls the store; a refusal
 /// re-renders the page with the typed values and the message next to its field.
 enum ProblemActions {
-    static func routes(store: Store, settings: AppConfiguration, similarity: SimilarityService) -> [PageRoute] {
+    static func routes(store: Store, settings: AppConfiguration, similarity: SimilarityService) -> [Handler] {
         @Sendable func problemTarget(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(problem: try request.id("problemID"))
         }
@@ -22,7 +22,7 @@ enum ProblemActions {
                 status: .unprocessableEntity)
         }
         @Sendable func back(_ request: Request, _ id: UUID, _ notice: Notice) -> Response {
-            Pages.redirect(request, to: "/problems/\(id.uuidString)", notice: notice)
+            Pages.redirect(request, to: SiteRoute.problem.link(id), notice: notice)
         }
         @Sendable func taskFields(_ form: FormInput) -> (TaskFields?, FieldErrors) {
             var errors = FieldErrors()
@@ -46,18 +46,16 @@ enum ProblemActions {
         }
 
         return [
-            PageRoute(
-                method: .GET, path: "/problems/:problemID", action: .read,
-                target: { r, _ in try await problemTarget(r) }
+            Handler(
+                .problem, target: { r, _ in try await problemTarget(r) }
             ) {
                 request, caller in
                 try await ProblemPage.render(
                     request, caller, store: store, settings: settings, similarity: similarity,
                     id: try request.id("problemID"))
             },
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/edit", action: .editProblem,
-                target: { r, _ in try await problemTarget(r) }
+            Handler(
+                .problemEdit, target: { r, _ in try await problemTarget(r) }
             ) {
                 request, caller in
                 let id = try request.id("problemID")
@@ -75,9 +73,8 @@ enum ProblemActions {
                     return try await page(request, caller, id, forms)
                 }
             },
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/tasks", action: .createTask,
-                target: { r, _ in try await problemTarget(r) }
+            Handler(
+                .taskCreate, target: { r, _ in try await problemTarget(r) }
             ) {
                 request, caller in
                 let id = try request.id("problemID")
@@ -94,9 +91,8 @@ enum ProblemActions {
                 forms.taskErrors = errors
                 return try await page(request, caller, id, forms)
             },
-            PageRoute(
-                method: .POST, path: "/tasks/:taskID/complete", action: .editTask,
-                target: { r, _ in try await taskTarget(r) }
+            Handler(
+                .taskComplete, target: { r, _ in try await taskTarget(r) }
             ) {
                 request, caller in
                 let taskID = try request.id("taskID")
@@ -105,9 +101,8 @@ enum ProblemActions {
                     taskID, version: Int(FormInput(request)["version"]) ?? 0, by: caller.actor)
                 return back(request, context.problem.id, .taskCompleted)
             },
-            PageRoute(
-                method: .POST, path: "/tasks/:taskID/progress", action: .addProgress,
-                target: { r, _ in try await taskTarget(r) }
+            Handler(
+                .progressAdd, target: { r, _ in try await taskTarget(r) }
             ) {
                 request, caller in
                 let taskID = try request.id("taskID")
@@ -135,9 +130,8 @@ enum ProblemActions {
                     return try await page(request, caller, problemID, forms)
                 }
             },
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/evidence", action: .uploadEvidence,
-                bodyLimit: ByteCount(value: 5 * settings.evidenceLimitBytes + 64 * 1024),
+            Handler(
+                .evidenceUpload, bodyLimit: ByteCount(value: 5 * settings.evidenceLimitBytes + 64 * 1024),
                 target: { r, _ in try await problemTarget(r) }
             ) { request, caller in
                 let id = try request.id("problemID")
@@ -182,9 +176,8 @@ enum ProblemActions {
                 }
                 return back(request, id, .uploaded)
             },
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/closure", action: .requestClosure,
-                target: { r, _ in try await problemTarget(r) }
+            Handler(
+                .closureRequest, target: { r, _ in try await problemTarget(r) }
             ) {
                 request, caller in
                 let id = try request.id("problemID")
@@ -199,11 +192,10 @@ enum ProblemActions {
                     return try await page(request, caller, id, forms)
                 }
             },
-            review(stage: .first, action: .firstReview, store: store, target: problemTarget, page: page, back: back),
-            review(stage: .second, action: .secondReview, store: store, target: problemTarget, page: page, back: back),
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/similar/:matchID", action: .editProblem,
-                target: { r, _ in try await problemTarget(r) }
+            review(stage: .first, store: store, target: problemTarget, page: page, back: back),
+            review(stage: .second, store: store, target: problemTarget, page: page, back: back),
+            Handler(
+                .similarDecision, target: { r, _ in try await problemTarget(r) }
             ) { request, caller in
                 // A person confirms or dismisses a suggested match; the decision is kept and audited.
                 let id = try request.id("problemID")
@@ -216,9 +208,8 @@ enum ProblemActions {
                     confirm: form["decision"] == "confirm", by: caller.actor)
                 return back(request, id, .saved)
             },
-            PageRoute(
-                method: .POST, path: "/problems/:problemID/reopen", action: .reopen,
-                target: { r, _ in try await problemTarget(r) }
+            Handler(
+                .reopenProblem, target: { r, _ in try await problemTarget(r) }
             ) {
                 request, caller in
                 let id = try request.id("problemID")
@@ -233,8 +224,8 @@ enum ProblemActions {
                     return try await page(request, caller, id, forms)
                 }
             },
-            PageRoute(
-                method: .GET, path: "/evidence/:evidenceID", action: .read,
+            Handler(
+                .evidenceFile,
                 target: { request, _ in
                     let evidence = try await store.evidence(try request.id("evidenceID"))
                     return AccessTarget(unitPath: try await store.problem(evidence.problemID).unitPath)
@@ -253,14 +244,13 @@ enum ProblemActions {
     }
 
     static func review(
-        stage: ClosureWorkflow.Stage, action: Action, store: Store,
+        stage: ClosureWorkflow.Stage, store: Store,
         target: @escaping @Sendable (Request) async throws -> AccessTarget,
         page: @escaping @Sendable (Request, Caller, UUID, ProblemPage.Forms) async throws -> Response,
         back: @escaping @Sendable (Request, UUID, Notice) -> Response
-    ) -> PageRoute {
-        PageRoute(
-            method: .POST, path: "/problems/:problemID/review/\(stage.rawValue)", action: action,
-            target: { r, _ in try await target(r) }
+    ) -> Handler {
+        Handler(
+            stage == .first ? .reviewFirst : .reviewSecond, target: { r, _ in try await target(r) }
         ) {
             request, caller in
             let id = try request.id("problemID")

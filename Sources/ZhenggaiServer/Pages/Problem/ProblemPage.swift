@@ -28,6 +28,7 @@ enum ProblemPage {
 
     struct ProblemView: Encodable {
         var id: String
+        var links: ProblemLinks
         var number: String
         var text: String
         var outline: [String]
@@ -46,8 +47,44 @@ enum ProblemPage {
         var version: Int
     }
 
+    /// Where the problem page's links and forms go.
+    struct ProblemLinks: Encodable {
+        var source: String
+        var edit: String
+        var createTask: String
+        var upload: String
+        var requestClosure: String
+        var reviewFirst: String
+        var reviewSecond: String
+        var reopen: String
+
+        init(problem id: UUID, source: UUID) {
+            self.source = SiteRoute.source.link(source)
+            edit = SiteRoute.problemEdit.link(id)
+            createTask = SiteRoute.taskCreate.link(id)
+            upload = SiteRoute.evidenceUpload.link(id)
+            requestClosure = SiteRoute.closureRequest.link(id)
+            reviewFirst = SiteRoute.reviewFirst.link(id)
+            reviewSecond = SiteRoute.reviewSecond.link(id)
+            reopen = SiteRoute.reopenProblem.link(id)
+        }
+    }
+
+    struct TaskLinks: Encodable {
+        var edit: String
+        var complete: String
+        var progress: String
+
+        init(task id: UUID) {
+            edit = SiteRoute.taskEditForm.link(id)
+            complete = SiteRoute.taskComplete.link(id)
+            progress = SiteRoute.progressAdd.link(id)
+        }
+    }
+
     struct TaskView: Encodable {
         var id: String
+        var links: TaskLinks
         var measure: String
         var kind: String
         var leader: String
@@ -73,6 +110,8 @@ enum ProblemPage {
 
     struct EvidenceView: Encodable {
         var id: String
+        var link: String
+        var downloadLink: String
         var fileName: String
         var size: String
         var uploadedBy: String
@@ -175,7 +214,7 @@ enum ProblemPage {
         let decisions = Dictionary(
             try await store.similarityDecisions(of: id).map { ($0.matchID.uuidString, $0) }, uniquingKeysWith: { $1 })
         let similar = try await similarity.suggestions(for: problem, scope: caller.scope).map {
-            SimilarView($0, decision: decisions[$0.match.id.uuidString])
+            SimilarView($0, for: problem.id, decision: decisions[$0.match.id.uuidString])
         }
         var relapsedBy: String?
         if let id = problem.relapsedBy { relapsedBy = try await store.problem(id).number }
@@ -187,9 +226,10 @@ enum ProblemPage {
         if forms.editCategory == nil { forms.editCategory = problem.categoryCode }
         let context = Context(
             layout: Layout(
-                title: "问题 \(problem.number)", caller: caller, section: "/ledger", notice: Pages.notice(request)),
+                title: "问题 \(problem.number)", caller: caller, section: .ledger, notice: Pages.notice(request)),
             problem: ProblemView(
-                id: problem.id.uuidString, number: problem.number, text: problem.text, outline: problem.outlinePath,
+                id: problem.id.uuidString, links: ProblemLinks(problem: problem.id, source: problem.sourceID),
+                number: problem.number, text: problem.text, outline: problem.outlinePath,
                 sourceTitle: detail.source.title, sourceID: detail.source.id.uuidString, issuer: detail.source.issuer,
                 feedbackDate: detail.source.feedbackDate.chinese, unitName: problem.unitName,
                 category: "\(problem.categoryCode) \(categoryName)", status: problem.statusLabel,
@@ -205,7 +245,8 @@ enum ProblemPage {
                     deadline: task.deadline, today: today, done: task.status == .completed,
                     thresholds: settings.deadlineThresholds)
                 return TaskView(
-                    id: task.id.uuidString, measure: task.measure, kind: task.kind.label,
+                    id: task.id.uuidString, links: TaskLinks(task: task.id), measure: task.measure,
+                    kind: task.kind.label,
                     leader: task.leaderName ?? "—",
                     leadUnit: task.leadUnit, supportingUnits: task.supportingUnits, assignee: task.assignee,
                     deadline: task.deadline?.chinese ?? "长期坚持",
@@ -224,7 +265,9 @@ enum ProblemPage {
             },
             evidence: detail.evidence.map {
                 EvidenceView(
-                    id: $0.id.uuidString, fileName: $0.fileName, size: sizeText($0.size), uploadedBy: $0.uploadedBy,
+                    id: $0.id.uuidString, link: SiteRoute.evidenceFile.link($0.id),
+                    downloadLink: SiteRoute.evidenceFile.link($0.id, query: [("download", "1")]), fileName: $0.fileName,
+                    size: sizeText($0.size), uploadedBy: $0.uploadedBy,
                     uploadedAt: formatter.string(from: $0.uploadedAt), isImage: $0.contentType.hasPrefix("image/"),
                     isPDF: $0.contentType == "application/pdf")
             },

@@ -33,6 +33,8 @@ struct Segment: Encodable {
 /// One suggested match as the problem page shows it.
 struct SimilarView: Encodable {
     var id: String
+    var link: String
+    var decisionAction: String
     var number: String
     var score: String
     var scoreValue: String
@@ -47,8 +49,10 @@ struct SimilarView: Encodable {
     var phrases: String
     var decision: String?
 
-    init(_ suggestion: SimilarityService.Suggestion, decision: SimilarityDecision?) {
+    init(_ suggestion: SimilarityService.Suggestion, for problemID: UUID, decision: SimilarityDecision?) {
         id = suggestion.match.id.uuidString
+        link = SiteRoute.problem.link(suggestion.match.id)
+        decisionAction = SiteRoute.similarDecision.link(problemID, suggestion.match.id)
         number = suggestion.match.number
         score = String(format: "%.0f%%", suggestion.score * 100)
         scoreValue = String(format: "%.4f", suggestion.score)

@@ -9,8 +9,8 @@ import ZhenggaiStore
 enum TaskEditPage {
     struct Context: Encodable {
         var layout: Layout
-        var taskID: String
-        var problemID: String
+        var action: String
+        var problemLink: String
         var problemNumber: String
         var problemText: String
         var values: [String: String]
@@ -19,7 +19,7 @@ enum TaskEditPage {
         var kinds: [LedgerPage.Option]
     }
 
-    static func routes(store: Store) -> [PageRoute] {
+    static func routes(store: Store) -> [Handler] {
         @Sendable func target(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(task: try request.id("taskID"))
         }
@@ -31,8 +31,9 @@ enum TaskEditPage {
             let problem = try await store.taskContext(taskID).problem
             let users = try await store.leaderCandidates(problemID: problem.id)
             let context = Context(
-                layout: Layout(title: "修改整改任务", caller: caller, section: "/ledger"), taskID: taskID.uuidString,
-                problemID: problem.id.uuidString, problemNumber: problem.number, problemText: problem.text,
+                layout: Layout(title: "修改整改任务", caller: caller, section: .ledger),
+                action: SiteRoute.taskEdit.link(taskID), problemLink: SiteRoute.problem.link(problem.id),
+                problemNumber: problem.number, problemText: problem.text,
                 values: values, errors: errors,
                 leaders: users.filter { $0.grants.contains { $0.role == .leader || $0.role == .secretary } }.map {
                     LedgerPage.Option(
@@ -46,8 +47,8 @@ enum TaskEditPage {
                 request, "task-edit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
         }
         return [
-            PageRoute(
-                method: .GET, path: "/tasks/:taskID/edit", action: .editTask, target: { r, _ in try await target(r) }
+            Handler(
+                .taskEditForm, target: { r, _ in try await target(r) }
             ) {
                 request, caller in
                 let task = try await store.task(try request.id("taskID"))
@@ -60,8 +61,8 @@ enum TaskEditPage {
                         "deadline": task.deadline?.iso ?? "", "version": String(task.version),
                     ], errors: FieldErrors())
             },
-            PageRoute(
-                method: .POST, path: "/tasks/:taskID/edit", action: .editTask, target: { r, _ in try await target(r) }
+            Handler(
+                .taskEdit, target: { r, _ in try await target(r) }
             ) {
                 request, caller in
                 let taskID = try request.id("taskID")
@@ -82,7 +83,7 @@ enum TaskEditPage {
                                 supportingUnits: form["supportingUnits"], assignee: form["assignee"], deadline: deadline
                             ),
                             by: caller.actor)
-                        return Pages.redirect(request, to: "/problems/\(task.problemID.uuidString)", notice: .saved)
+                        return Pages.redirect(request, to: SiteRoute.problem.link(task.problemID), notice: .saved)
                     } catch { errors.add(error, labels: ProblemPage.taskLabels) }
                 }
                 return try await render(request, caller, values: form.values, errors: errors)

@@ -11,6 +11,7 @@ enum SourcesPage {
         var layout: Layout
         var sources: [SourceRow]
         var canCreate: Bool
+        var newLink = SiteRoute.sourceForm.link()
     }
 
     struct SourceRow: Encodable {
@@ -23,6 +24,28 @@ enum SourcesPage {
         var feedbackDate: String
         var reportDue: String
         var reportDaysText: String
+        var link: String
+        var links: SourceLinks
+    }
+
+    struct SourceLinks: Encodable {
+        var addProblem: String
+        var createProblem: String
+        var importDocument: String
+        var ledger: String
+        var export: String
+        var progressReport: String
+        var notice: String
+
+        init(_ id: UUID) {
+            addProblem = SiteRoute.problemForm.link(id)
+            createProblem = SiteRoute.problemCreate.link(id)
+            importDocument = SiteRoute.documentImportForm.link(id)
+            ledger = SiteRoute.ledger.link(query: [("source", id.uuidString)])
+            export = SiteRoute.ledgerExport.link(query: [("source", id.uuidString)])
+            progressReport = SiteRoute.reportForm.link(query: [("source", id.uuidString), ("kind", "progress")])
+            notice = SiteRoute.reportForm.link(query: [("source", id.uuidString), ("kind", "notice")])
+        }
     }
 
     struct FormContext: Encodable {
@@ -31,6 +54,7 @@ enum SourcesPage {
         var errors: FieldErrors
         var kinds: [LedgerPage.Option]
         var units: [LedgerPage.Option]
+        var action = SiteRoute.sourceCreate.link()
     }
 
     struct OverviewContext: Encodable {
@@ -49,6 +73,7 @@ enum SourcesPage {
     }
 
     struct Bucket: Encodable {
+        var link: String
         var key: String
         var label: String
         var total: Int
@@ -74,10 +99,11 @@ enum SourcesPage {
             id: source.id.uuidString, title: source.title, kind: source.kind.label, issuer: source.issuer,
             round: source.round.map { "第\($0)轮" } ?? "—", unitName: source.unitName,
             feedbackDate: source.feedbackDate.chinese, reportDue: source.reportDue.chinese,
-            reportDaysText: Text.daysLeft(today.days(until: source.reportDue)))
+            reportDaysText: Text.daysLeft(today.days(until: source.reportDue)), link: SiteRoute.source.link(source.id),
+            links: SourceLinks(source.id))
     }
 
-    static func routes(store: Store) -> [PageRoute] {
+    static func routes(store: Store) -> [Handler] {
         @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(source: try request.id("sourceID"))
         }
@@ -90,7 +116,7 @@ enum SourcesPage {
             async throws -> Response
         {
             let context = FormContext(
-                layout: Layout(title: "录入来源", caller: caller, section: "/sources"), values: values, errors: errors,
+                layout: Layout(title: "录入来源", caller: caller, section: .sources), values: values, errors: errors,
                 kinds: SourceKind.allCases.map {
                     LedgerPage.Option(value: $0.rawValue, label: $0.label, selected: values["kind"] == $0.rawValue)
                 },
@@ -103,7 +129,7 @@ enum SourcesPage {
         ) async throws -> Response {
             let units = try await store.units(in: Scope(subtree: try await store.unit(source.unitID).path))
             let context = ProblemFormContext(
-                layout: Layout(title: "录入问题", caller: caller, section: "/sources"),
+                layout: Layout(title: "录入问题", caller: caller, section: .sources),
                 source: row(source, today: store.clock.today()), values: values, errors: errors,
                 categories: try await store.categories().map {
                     LedgerPage.Option(
@@ -118,22 +144,26 @@ enum SourcesPage {
         }
 
         return [
-            PageRoute(method: .GET, path: "/sources", action: .read, target: { _, _ in .anywhere }) { request, caller in
+            Handler(
+                .sources, target: { _, _ in .anywhere }
+            ) { request, caller in
                 let today = store.clock.today()
                 let context = ListContext(
-                    layout: Layout(title: "来源与轮次", caller: caller, section: "/sources", notice: Pages.notice(request)),
+                    layout: Layout(title: "来源与轮次", caller: caller, section: .sources, notice: Pages.notice(request)),
                     sources: try await store.sources(in: caller.scope).map { row($0, today: today) },
                     canCreate: caller.user.grants.contains { AccessPolicy.roles(for: .createSource).contains($0.role) })
                 return try await Pages.render(request, "sources", context)
             },
-            PageRoute(method: .GET, path: "/sources/new", action: .createSource, target: { _, _ in .anywhere }) {
+            Handler(
+                .sourceForm, target: { _, _ in .anywhere }
+            ) {
                 request, caller in
                 try await sourceForm(
                     request, caller, values: ["kind": "inspection", "feedbackDate": store.clock.today().iso],
                     errors: FieldErrors())
             },
-            PageRoute(
-                method: .POST, path: "/sources/new", action: .createSource,
+            Handler(
+                .sourceCreate,
                 target: { request, _ in
                     // The unit named in the form decides where the action lands: a forged id outside the subtree is refused.
                     guard let id = FormInput(request).uuid("unitID") else { return .anywhere }
@@ -165,13 +195,13 @@ enum SourcesPage {
                                 kind: kind, title: form["title"], issuer: form["issuer"], round: round, unitID: unitID,
                                 feedbackDate: date, reportMonths: months),
                             by: caller.actor)
-                        return Pages.redirect(request, to: "/sources/\(source.id.uuidString)", notice: .created)
+                        return Pages.redirect(request, to: SiteRoute.source.link(source.id), notice: .created)
                     } catch { errors.add(error, labels: sourceLabels) }
                 }
                 return try await sourceForm(request, caller, values: form.values, errors: errors)
             },
-            PageRoute(
-                method: .GET, path: "/sources/:sourceID", action: .read, target: { r, _ in try await sourceTarget(r) }
+            Handler(
+                .source, target: { r, _ in try await sourceTarget(r) }
             ) {
                 request, caller in
                 let source = try await store.source(try request.id("sourceID"))
@@ -179,23 +209,25 @@ enum SourcesPage {
                 let counts = try await store.counts(
                     LedgerFilter(scope: caller.scope, sourceID: source.id), today: today)
                 let categories = try await store.categories()
-                func bucket(_ b: LedgerCounts.Bucket, label: String) -> Bucket {
+                func bucket(_ b: LedgerCounts.Bucket, label: String, filter: String) -> Bucket {
                     Bucket(
+                        link: SiteRoute.ledger.link(query: [("source", source.id.uuidString), (filter, b.key)]),
                         key: b.key, label: label, total: b.counts.total, completed: b.counts.completed,
                         basicallyCompleted: b.counts.basicallyCompleted, notCompleted: b.counts.notCompleted,
                         rate: b.rate)
                 }
                 let byCategory = counts.byCategory.map { b in
-                    bucket(b, label: "\(b.key) \(categories.first { $0.code == b.key }?.name ?? "")")
+                    bucket(
+                        b, label: "\(b.key) \(categories.first { $0.code == b.key }?.name ?? "")", filter: "category")
                 }
                 let context = OverviewContext(
                     layout: Layout(
-                        title: source.title, caller: caller, section: "/sources", notice: Pages.notice(request)),
+                        title: source.title, caller: caller, section: .sources, notice: Pages.notice(request)),
                     source: row(source, today: today), total: counts.total, completed: counts.completion.completed,
                     basicallyCompleted: counts.completion.basicallyCompleted,
                     notCompleted: counts.completion.notCompleted,
                     rate: counts.rate, overdue: counts.overdue, byCategory: byCategory,
-                    byStatus: counts.byStatus.map { bucket($0, label: $0.label) },
+                    byStatus: counts.byStatus.map { bucket($0, label: $0.label, filter: "status") },
                     chart: BarChart.stacked(
                         byCategory.map { ($0.key, $0.completed, $0.basicallyCompleted, $0.notCompleted) }),
                     canAddProblem: AccessPolicy.allows(
@@ -203,9 +235,8 @@ enum SourcesPage {
                         on: AccessTarget(unitPath: try await store.unit(source.unitID).path)))
                 return try await Pages.render(request, "source", context)
             },
-            PageRoute(
-                method: .GET, path: "/sources/:sourceID/problems/new", action: .editProblem,
-                target: { r, _ in try await sourceTarget(r) }
+            Handler(
+                .problemForm, target: { r, _ in try await sourceTarget(r) }
             ) {
                 request, caller in
                 let source = try await store.source(try request.id("sourceID"))
@@ -213,10 +244,10 @@ enum SourcesPage {
                     request, caller, source: source, values: ["unitID": source.unitID.uuidString], errors: FieldErrors()
                 )
             },
-            PageRoute(
-                method: .POST, path: "/sources/:sourceID/problems/new", action: .editProblem,
-                // The source in the address decides where the action lands: the gate refuses a foreign source
-                // before anything of it is read, and the store refuses a unit outside the source's unit.
+            // The source in the address decides where the action lands: the gate refuses a foreign source before
+            // anything of it is read, and the store refuses a unit outside the source's unit.
+            Handler(
+                .problemCreate,
                 target: { request, _ in try await sourceTarget(request) }
             ) { request, caller in
                 let source = try await store.source(try request.id("sourceID"))
@@ -230,7 +261,7 @@ enum SourcesPage {
                             sourceID: source.id, unitID: form.uuid("unitID"), text: form.values["text"] ?? "",
                             outlinePath: outline, categoryCode: form["categoryCode"]),
                         by: caller.actor)
-                    return Pages.redirect(request, to: "/problems/\(problem.id.uuidString)", notice: .created)
+                    return Pages.redirect(request, to: SiteRoute.problem.link(problem.id), notice: .created)
                 } catch {
                     errors.add(
                         error, labels: ["问题描述": "text", "问题类别": "categoryCode", "所在章节": "outline", "所属单位": "unitID"])

@@ -1,0 +1,188 @@
+import Foundation
+public import Vapor
+public import ZhenggaiCore
+
+/// Every route of the site in one table: pages, forms, files and the JSON API. Each names its method, its
+/// path and who may call it. The gate registers routes from it (`RoutesBuilder.register`), every link and
+/// redirect is built from it (`link`), and the authorization tests walk it against docs/permissions.md,
+/// so a route cannot exist without a rule, and a link cannot point at a path that is not a route.
+public enum SiteRoute: String, CaseIterable, Sendable {
+    // MARK: Pages and forms
+    case loginForm, login, logout
+    case home
+    case ledger, ledgerExport, ledgerImportForm, ledgerImportPreview, ledgerImportConfirm
+    case clusters
+    case sources, sourceForm, sourceCreate, source
+    case problemForm, problemCreate
+    case documentImportForm, documentPreview, documentAccept
+    case problem, problemEdit, taskCreate, taskEditForm, taskEdit, taskComplete, progressAdd
+    case evidenceUpload, evidenceFile
+    case closureRequest, reviewFirst, reviewSecond, reopenProblem, similarDecision
+    case reportForm, reportCreate
+    case adminUnits, adminUnitCreate, adminUsers, adminUserCreate
+
+    // MARK: JSON API (docs/openapi.json)
+    case apiLogin, apiLogout, apiMe
+    case apiListUnits, apiCreateUnit, apiGetUnit
+    case apiListUsers, apiCreateUser, apiGetUser
+    case apiListCategories, apiSaveCategory
+    case apiListSources, apiCreateSource, apiGetSource
+    case apiCreateProblem, apiGetProblem, apiUpdateProblem, apiProblemTrail
+    case apiCreateTask, apiGetTask, apiUpdateTask, apiCompleteTask, apiAddProgress
+    case apiUploadEvidence, apiDownloadEvidence
+    case apiRequestClosure, apiFirstReview, apiSecondReview, apiReopen
+    case apiLedger, apiCounts, apiAuditLog
+
+    /// Who may call a route.
+    public enum Access: Sendable, Equatable {
+        /// No login: the login form, and the public pages to come.
+        case open
+        /// Any signed-in user, acting on their own session.
+        case signedIn
+        /// The action, checked by `AccessPolicy` against the unit subtree of the route's target.
+        case action(Action)
+    }
+
+    public var isAPI: Bool { rawValue.hasPrefix("api") }
+
+    public var method: HTTPMethod {
+        switch self {
+        case .loginForm, .home, .ledger, .ledgerExport, .ledgerImportForm, .clusters, .sources, .sourceForm, .source,
+            .problemForm, .documentImportForm, .problem, .taskEditForm, .evidenceFile, .reportForm, .adminUnits,
+            .adminUsers, .apiMe, .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
+            .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
+            .apiLedger, .apiCounts, .apiAuditLog:
+            .GET
+        case .apiUpdateProblem: .PATCH
+        case .apiUpdateTask, .apiSaveCategory: .PUT
+        default: .POST
+        }
+    }
+
+    /// The path with `{name}` placeholders, as OpenAPI and docs/permissions.md write it.
+    public var path: String {
+        switch self {
+        case .loginForm, .login: "/login"
+        case .logout: "/logout"
+        case .home: "/"
+        case .ledger: "/ledger"
+        case .ledgerExport: "/ledger/export"
+        case .ledgerImportForm, .ledgerImportPreview: "/ledger/import"
+        case .ledgerImportConfirm: "/ledger/import/confirm"
+        case .clusters: "/clusters"
+        case .sources: "/sources"
+        case .sourceForm, .sourceCreate: "/sources/new"
+        case .source: "/sources/{sourceID}"
+        case .problemForm, .problemCreate: "/sources/{sourceID}/problems/new"
+        case .documentImportForm, .documentPreview: "/sources/{sourceID}/import"
+        case .documentAccept: "/sources/{sourceID}/import/accept"
+        case .problem: "/problems/{problemID}"
+        case .problemEdit: "/problems/{problemID}/edit"
+        case .taskCreate: "/problems/{problemID}/tasks"
+        case .taskEditForm, .taskEdit: "/tasks/{taskID}/edit"
+        case .taskComplete: "/tasks/{taskID}/complete"
+        case .progressAdd: "/tasks/{taskID}/progress"
+        case .evidenceUpload: "/problems/{problemID}/evidence"
+        case .evidenceFile: "/evidence/{evidenceID}"
+        case .closureRequest: "/problems/{problemID}/closure"
+        case .reviewFirst: "/problems/{problemID}/review/first"
+        case .reviewSecond: "/problems/{problemID}/review/second"
+        case .reopenProblem: "/problems/{problemID}/reopen"
+        case .similarDecision: "/problems/{problemID}/similar/{matchID}"
+        case .reportForm: "/reports/new"
+        case .reportCreate: "/reports"
+        case .adminUnits, .adminUnitCreate: "/admin/units"
+        case .adminUsers, .adminUserCreate: "/admin/users"
+
+        case .apiLogin: "/api/v1/login"
+        case .apiLogout: "/api/v1/logout"
+        case .apiMe: "/api/v1/me"
+        case .apiListUnits, .apiCreateUnit: "/api/v1/units"
+        case .apiGetUnit: "/api/v1/units/{unitID}"
+        case .apiListUsers, .apiCreateUser: "/api/v1/users"
+        case .apiGetUser: "/api/v1/users/{userID}"
+        case .apiListCategories: "/api/v1/categories"
+        case .apiSaveCategory: "/api/v1/categories/{code}"
+        case .apiListSources, .apiCreateSource: "/api/v1/sources"
+        case .apiGetSource: "/api/v1/sources/{sourceID}"
+        case .apiCreateProblem: "/api/v1/problems"
+        case .apiGetProblem, .apiUpdateProblem: "/api/v1/problems/{problemID}"
+        case .apiProblemTrail: "/api/v1/problems/{problemID}/audit"
+        case .apiCreateTask: "/api/v1/problems/{problemID}/tasks"
+        case .apiGetTask, .apiUpdateTask: "/api/v1/tasks/{taskID}"
+        case .apiCompleteTask: "/api/v1/tasks/{taskID}/complete"
+        case .apiAddProgress: "/api/v1/tasks/{taskID}/progress"
+        case .apiUploadEvidence: "/api/v1/problems/{problemID}/evidence"
+        case .apiDownloadEvidence: "/api/v1/evidence/{evidenceID}"
+        case .apiRequestClosure: "/api/v1/problems/{problemID}/closure"
+        case .apiFirstReview: "/api/v1/problems/{problemID}/closure/first-review"
+        case .apiSecondReview: "/api/v1/problems/{problemID}/closure/second-review"
+        case .apiReopen: "/api/v1/problems/{problemID}/reopen"
+        case .apiLedger: "/api/v1/ledger"
+        case .apiCounts: "/api/v1/counts"
+        case .apiAuditLog: "/api/v1/audit"
+        }
+    }
+
+    public var access: Access {
+        switch self {
+        case .loginForm, .login, .logout, .apiLogin: .open
+        case .apiLogout, .apiMe: .signedIn
+        case .home, .ledger, .ledgerExport, .clusters, .sources, .source, .problem, .evidenceFile, .reportForm,
+            .reportCreate, .apiListUnits, .apiGetUnit, .apiListCategories, .apiListSources, .apiGetSource,
+            .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence, .apiLedger, .apiCounts:
+            .action(.read)
+        case .ledgerImportForm, .ledgerImportPreview, .ledgerImportConfirm, .problemForm, .problemCreate,
+            .documentImportForm, .documentPreview, .documentAccept, .problemEdit, .similarDecision, .apiCreateProblem,
+            .apiUpdateProblem:
+            .action(.editProblem)
+        case .sourceForm, .sourceCreate, .apiCreateSource: .action(.createSource)
+        case .taskCreate, .apiCreateTask: .action(.createTask)
+        case .taskEditForm, .taskEdit, .taskComplete, .apiUpdateTask, .apiCompleteTask: .action(.editTask)
+        case .progressAdd, .apiAddProgress: .action(.addProgress)
+        case .evidenceUpload, .apiUploadEvidence: .action(.uploadEvidence)
+        case .closureRequest, .apiRequestClosure: .action(.requestClosure)
+        case .reviewFirst, .apiFirstReview: .action(.firstReview)
+        case .reviewSecond, .apiSecondReview: .action(.secondReview)
+        case .reopenProblem, .apiReopen: .action(.reopen)
+        case .adminUnits, .adminUnitCreate, .apiCreateUnit: .action(.manageUnits)
+        case .adminUsers, .adminUserCreate, .apiListUsers, .apiCreateUser, .apiGetUser: .action(.manageUsers)
+        case .apiSaveCategory: .action(.editCategories)
+        case .apiAuditLog: .action(.readAuditLog)
+        }
+    }
+
+    /// The action of an `.action` route, for the authorization check and the tests.
+    public var action: Action? {
+        if case .action(let action) = access { return action }
+        return nil
+    }
+
+    /// The names of the path's placeholders, in order.
+    public var parameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    /// The path with its placeholders filled in order, and a query string whose values are percent-encoded.
+    /// Every link and redirect of the site is built here. A wrong number of values is a programming error
+    /// that the route table test finds; it yields the home page rather than a broken link.
+    public func link(_ values: any CustomStringConvertible..., query: [(String, String)] = []) -> String {
+        link(values: values, query: query)
+    }
+
+    public func link(values: [any CustomStringConvertible], query: [(String, String)] = []) -> String {
+        let names = parameters
+        guard names.count == values.count else { return "/" }
+        var filled = path
+        for (name, value) in zip(names, values) {
+            filled = filled.replacingOccurrences(of: "{\(name)}", with: Links.encode(value.description))
+        }
+        return Links.path(filled, query: query)
+    }
+
+    var vaporPath: [PathComponent] {
+        path.split(separator: "/").map { segment in
+            segment.hasPrefix("{") ? .parameter(String(segment.dropFirst().dropLast())) : .constant(String(segment))
+        }
+    }
+}
