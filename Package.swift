@@ -132,10 +132,11 @@ let package = Package(
                 "ZhenggaiCore", "ZhenggaiStore", "ZhenggaiServices", "ZhenggaiServer", "ZhenggaiTestSupport",
                 "ZhenggaiDemo", "ZhenggaiText", "ZhenggaiOffice",
                 .product(name: "VaporTesting", package: "vapor"),
-            ]
+            ],
+            exclude: ["__Snapshots__"]
         ),
         // Runs the built `zhenggai` binary and checks each command's whole output and exit code.
-        .testTarget(name: "ZhenggaiCLITests", dependencies: ["ZhenggaiTestSupport"]),
+        .testTarget(name: "ZhenggaiCLITests", dependencies: ["zhenggai"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,6 +49,7 @@ public enum StoreOpenError: Error, CustomStringConvertible {
 public final class Store: Sendable {
     public let configuration: StoreConfiguration
     public let clock: any WallClock
+    public let ids: any IDGenerator
     let databases: Databases
     let db: any Database
     public let logger: Logger
@@ -58,9 +59,13 @@ public final class Store: Sendable {
         return false
     }
 
-    public init(_ configuration: StoreConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
+    public init(
+        _ configuration: StoreConfiguration, clock: any WallClock = SystemClock(), ids: any IDGenerator = RandomIDs(),
+        logger: Logger
+    ) throws {
         self.configuration = configuration
         self.clock = clock
+        self.ids = ids
         self.logger = logger
         do {
             try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)

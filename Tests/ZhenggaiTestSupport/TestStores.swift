@@ -24,8 +24,8 @@ public enum TestStores {
     public static let today = LocalDate(year: 2026, month: 11, day: 24)!
 
     public static func withStore<T>(
-        clock: any WallClock = FixedClock(today), evidenceInDatabase: Bool = false, evidenceLimitBytes: Int? = nil,
-        _ body: (Store) async throws -> T
+        clock: any WallClock = FixedClock(today), ids: any IDGenerator = RandomIDs(), evidenceInDatabase: Bool = false,
+        evidenceLimitBytes: Int? = nil, _ body: (Store) async throws -> T
     ) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zhenggai-test-\(UUID().uuidString)")
         var databaseName: String?
@@ -44,7 +44,7 @@ public enum TestStores {
             StoreConfiguration(
                 backend: backend, dataDirectory: folder, evidenceInDatabase: evidenceInDatabase,
                 evidenceLimitBytes: evidenceLimitBytes ?? EvidenceFiles.defaultLimit),
-            clock: clock, logger: logger)
+            clock: clock, ids: ids, logger: logger)
         func cleanUp() async {
             await store.shutdown()
             try? FileManager.default.removeItem(at: folder)

@@ -17,7 +17,7 @@ so both columns go through the same code.
 
     pip install datasketch
     python3 bench/similar/datasketch_compare.py CORPUS.jsonl --queries 1000 --top 10 \
-        --zhenggai "zhenggai bench similar" [--processes 2]
+        --zhenggai "zhenggai-bench similar" [--processes 2]
 """
 
 import argparse
@@ -146,7 +146,7 @@ def run_zhenggai(command, corpus, queries, top, saved=None):
         with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as handle:
             pairs = handle.name
         argv = shlex.split(command) + [corpus, str(queries), str(top), pairs]
-        if "bench" in shlex.split(command):  # `zhenggai bench similar` takes flags; similar-bench positions
+        if any(part.endswith("zhenggai-bench") for part in shlex.split(command)):  # `zhenggai-bench similar` takes flags; similar-bench positions
             argv = shlex.split(command) + ["--corpus", corpus, "--queries", str(queries), "--top", str(top),
                                            "--pairs", pairs]
         output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
@@ -179,7 +179,7 @@ def main():
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--processes", type=int, default=1, help="processes for computing MinHashes")
-    parser.add_argument("--zhenggai", help='command for Zhenggai\'s benchmark, e.g. "zhenggai bench similar"')
+    parser.add_argument("--zhenggai", help='command for Zhenggai\'s benchmark, e.g. "zhenggai-bench similar"')
     parser.add_argument("--zhenggai-saved", nargs=2, metavar=("REPORT", "PAIRS"),
                         help="use a saved Zhenggai run (its printed report and its --pairs file) instead")
     args = parser.parse_args()

@@ -21,11 +21,13 @@ public enum ZhenggaiApp {
             let app = try await Application.make(Environment(name: "production", arguments: ["zhenggai"]))
             app.logger.logLevel = configuration.logLevel
             configure(app, settings: configuration, store: store)
-            say(
-                "政改（Zhenggai）已启动：http://\(configuration.host):\(configuration.port)/  "
-                    + "数据目录：\(store.configuration.dataDirectory.path)")
             do {
-                try await app.execute()
+                // Said once the socket is bound, so whoever waits for this line can connect at once.
+                try await app.startup()
+                say(
+                    "政改（Zhenggai）已启动：http://\(configuration.host):\(configuration.port)/  "
+                        + "数据目录：\(store.configuration.dataDirectory.path)")
+                try await app.running?.onStop.get()
             } catch {
                 try? await app.asyncShutdown()
                 throw error

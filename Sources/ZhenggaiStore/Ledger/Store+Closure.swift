@@ -33,7 +33,7 @@ extension Store {
                 try await blob.create(on: tx.db)
             }
             let model = EvidenceModel()
-            model.id = UUID()
+            model.id = self.ids.next()
             model.problemID = problemID
             model.taskID = taskID
             model.fileName = fileName
@@ -170,7 +170,7 @@ extension Store {
                 throw StoreError.workflow(error)
             }
             let event = ClosureEventModel()
-            event.id = UUID()
+            event.id = self.ids.next()
             event.problemID = problemID
             event.kind = kind
             event.actorID = actorID

@@ -32,7 +32,7 @@ extension Store {
             let number = ProblemNumber(
                 kind: new.kind, year: new.feedbackDate.year, round: round, sourceOrdinal: ordinal, sequence: 0)
             let model = SourceModel()
-            model.id = UUID()
+            model.id = self.ids.next()
             model.kind = new.kind.rawValue
             model.title = title
             model.issuer = issuer
@@ -133,7 +133,7 @@ extension Store {
         }
         let sequence = try await Self.next(counter: "problem:\(source.id!.uuidString)", on: tx.db)
         let model = ProblemModel()
-        model.id = UUID()
+        model.id = self.ids.next()
         model.number = "\(source.numberPrefix)-\(ProblemNumber.pad(sequence, 3))"
         model.sourceID = source.id!
         model.unitID = unitID

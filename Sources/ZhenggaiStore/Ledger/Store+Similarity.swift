@@ -149,7 +149,7 @@ extension Store {
             let model = existing ?? SimilarityDecisionModel()
             let before = existing.map { $0.decision }
             if existing == nil {
-                model.id = UUID()
+                model.id = self.ids.next()
                 model.problemID = problemID
                 model.matchID = matchID
             }

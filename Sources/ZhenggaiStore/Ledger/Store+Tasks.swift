@@ -64,7 +64,7 @@ extension Store {
         guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
         try await checkLeader(fields.leaderID, problem: problem, on: tx.db)
         let model = TaskModel()
-        model.id = UUID()
+        model.id = self.ids.next()
         model.problemID = problemID
         model.position = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).count() + 1
         Self.apply(fields, to: model)
@@ -284,7 +284,7 @@ extension Store {
                 throw StoreError.workflow(.notWorkable(status))
             }
             let model = ProgressModel()
-            model.id = UUID()
+            model.id = self.ids.next()
             model.taskID = taskID
             model.problemID = task.problemID
             model.onDate = date.iso

@@ -28,7 +28,7 @@ extension Store {
                 .filter(\.$parentID == parentID).first()
             if sibling != nil { throw StoreError.duplicate("同一上级单位下已有名为「\(name)」的单位。") }
             let model = UnitModel()
-            let id = UUID()
+            let id = self.ids.next()
             model.id = id
             model.name = name
             model.kind = kind.rawValue

@@ -33,7 +33,7 @@ extension Store {
                 throw StoreError.duplicate("用户名「\(username)」已被使用。")
             }
             let model = UserModel()
-            model.id = UUID()
+            model.id = self.ids.next()
             model.username = username
             model.displayName = name
             model.passwordHash = passwordHash
@@ -113,7 +113,7 @@ extension Store {
         let token = Self.randomToken()
         let csrf = Self.randomToken()
         let model = SessionModel()
-        model.id = UUID()
+        model.id = self.ids.next()
         model.tokenHash = Self.tokenHash(token)
         model.userID = userID
         model.csrfToken = csrf

@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The `zhenggai` binary as a user runs it: each command's whole output and exit code. Ids, sizes and
+/// timings vary between runs and are replaced by placeholders before comparing.
+@Suite(.serialized) struct CLITests {
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The binary next to the test bundle (swift test builds it, this target depends on it).
+    static var binary: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            bundle.appendingPathComponent("zhenggai"),
+            bundle.deletingLastPathComponent().appendingPathComponent("zhenggai"),
+            root.appendingPathComponent(".build/debug/zhenggai"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in folder: URL
+    ) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil  // the CLI tests run on the data folder's SQLite file
+        env["LOG_LEVEL"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, out: normalized(String(decoding: outData, as: UTF8.self)),
+            err: normalized(String(decoding: errData, as: UTF8.self)))
+    }
+
+    /// Ids, durations and sizes become placeholders.
+    static func normalized(_ text: String) -> String {
+        var text = text
+        let patterns = [
+            (#"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"#, "<id>"),
+            (#"用时 \d+ ms"#, "用时 <n> ms"), (#"\d+ KB"#, "<n> KB"),
+        ]
+        for (pattern, replacement) in patterns {
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return text
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zhenggai-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func setUpACountyFromTheCommandLine() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var run = try Self.run(["unit", "add", "清河县"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out == "已新增单位「清河县」（县（市、区）），编号 <id>\n")
+        run = try Self.run(["unit", "add", "青山镇", "--parent", "清河县"], in: folder)
+        #expect(run.out == "已新增单位「青山镇」（乡镇（街道）），编号 <id>\n")
+        run = try Self.run(["unit", "add", "石门村", "--parent", "不存在"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.out == "")
+        #expect(run.err == "错误：找不到该单位「不存在」，可能已被删除或编号有误。\n")
+
+        run = try Self.run(
+            ["user", "add", "qs", "--role", "clerk", "--unit", "青山镇", "--password-stdin", "--display-name", "张经办"],
+            stdin: "Secret-2026x\n", in: folder)
+        #expect(run.status == 0)
+        #expect(run.out == "已新增用户 qs（经办人，青山镇）\n")
+        run = try Self.run(["user", "add", "qs2", "--role", "clerk", "--unit", "青山镇"], in: folder)
+        #expect(run.status == 64)
+        #expect(run.err.hasPrefix("Error: 请用 --password-stdin 从标准输入提供密码。\n"))
+        run = try Self.run(
+            ["user", "add", "qs3", "--role", "clerk", "--unit", "青山镇", "--password-stdin"], stdin: "short", in: folder)
+        #expect(run.status == 1)
+        #expect(run.err.hasPrefix("错误：密码"))
+
+        run = try Self.run(["audit", "verify"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out == "审计日志完整：共 3 条，哈希链校验通过。\n")
+
+        run = try Self.run(["jobs", "list"], in: folder)
+        #expect(run.out == "purge-sessions\t清理过期会话和登录记录\t每 60 分钟\t尚未运行\n")
+        run = try Self.run(["jobs", "run", "purge-sessions"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out == "purge-sessions：删除过期会话 0 个、90 天前的登录记录 0 条\n")
+        run = try Self.run(["jobs", "run", "nope"], in: folder)
+        #expect(run.status == 64)
+        #expect(run.err.hasPrefix("Error: 没有名为「nope」的后台任务；可用：purge-sessions\n"))
+
+        run = try Self.run(["backup", "backup.sqlite"], in: folder)
+        #expect(run.status == 0)
+        let backup = Self.normalized(folder.appendingPathComponent("backup.sqlite").path)
+        #expect(run.out == "备份完成：\(backup)（<n> KB，含佐证材料 0 个）\n")
+    }
+
+    @Test func aBadSettingIsRefusedWithEveryProblemListed() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.run(
+            ["jobs", "list"],
+            environment: ["ZHENGGAI_SECURE_COOKIES": "ture", "ZHENGGAI_EVIDENCE_LIMIT_MB": "0", "LOG_LEVEL": "loud"],
+            in: folder)
+        #expect(run.status == 1)
+        #expect(
+            run.err
+                == """
+                错误：配置有误：
+                - ZHENGGAI_EVIDENCE_LIMIT_MB=0 应为 1 到 1024 之间的整数
+                - LOG_LEVEL=loud 无法识别，应为 trace、debug、info、notice、warning、error 或 critical
+                - ZHENGGAI_SECURE_COOKIES=ture 无法识别，应为 true 或 false
+
+                """)
+        // Nothing was opened: no database file was created.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("zhenggai-data").path))
+    }
+
+    @Test func theDemoCountyAndEveryCommandThatReadsIt() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var run = try Self.run(["demo", "--data", "demo", "--password", "Demo-2026-pass"], in: folder)
+        #expect(run.status == 0)
+        let lines = run.out.split(separator: "\n")
+        #expect(lines.first == "演示数据已写入 demo。账号（密码只显示这一次）：")
+        #expect(lines.contains("  qs_jingban\t张经办\t经办人\t青山镇\tDemo-2026-pass"))
+        #expect(lines.last == "启动：zhenggai serve --data demo")
+        run = try Self.run(["demo", "--data", "demo"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.err == "错误：数据目录中已有用户，演示数据只能写入新的空数据目录（请用 --data 指定一个新目录）。\n")
+
+        run = try Self.run(["similar", "村级财务管理不规范", "--data", "demo", "--json"], in: folder)
+        #expect(run.status == 0)
+        let matches = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]] ?? []
+        #expect(!matches.isEmpty)
+        #expect(matches.allSatisfy { ($0["text"] as? String)?.contains("财务") == true })
+
+        run = try Self.run(["clusters", "--data", "demo", "--min-units", "3"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasPrefix("3 个单位 · 1 个轮次 · 3 个问题："))
+
+        run = try Self.run(["export", "ledger", "--out", "台账.csv", "--data", "demo"], in: folder)
+        #expect(run.status == 0)
+        let csv = Self.normalized(folder.appendingPathComponent("台账.csv").path)
+        #expect(run.out == "已导出 17 个问题（17 行）到 \(csv)，<n> KB，用时 <n> ms\n")
+        run = try Self.run(["import", "ledger", "台账.csv", "--dry-run", "--data", "demo"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasSuffix("工作表「Sheet1」：新增 0 个问题，更新 0 个，无变化 17 个，跳过 0 个。\n检查通过（--dry-run，未保存）。\n"))
+
+        run = try Self.run(["report", "progress", "--out", "报告.docx", "--data", "demo"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasPrefix("已生成「"))
+        let report = Self.normalized(folder.appendingPathComponent("报告.docx").path)
+        #expect(run.out.hasSuffix("：\(report)（【待填写】处须由人补写）\n"))
+        let docx = try Data(contentsOf: folder.appendingPathComponent("报告.docx"))
+        #expect(docx.prefix(2) == Data("PK".utf8))
+
+        run = try Self.run(["audit", "verify", "--data", "demo"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasPrefix("审计日志完整：共 "))
+    }
+
+    @Test func parsingAndEvaluatingDocuments() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let seed = Self.root.appendingPathComponent("eval/seeds/000_655dd0b7c3e12c0c.txt").path
+        var run = try Self.run(["parse", seed], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasPrefix("标题：XX党委巡察自查报告\n类型：自查报告\n"))
+        run = try Self.run(["parse", seed, "--json"], in: folder)
+        let json = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
+        #expect((json?["problems"] as? [Any])?.isEmpty == false)
+        run = try Self.run(["parse", "missing.txt"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.err.hasPrefix("错误："))
+        #expect(run.err.contains("missing.txt"))
+        run = try Self.run(["eval", Self.root.appendingPathComponent("eval").path], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.split(separator: "\n").last?.hasPrefix("召回率 ") == true)
+    }
+
+    /// `serve` on a fresh folder: the first admin's password once, the address, a page, and a clean stop.
+    @Test func serveStartsAnswersAndStops() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = Int.random(in: 20_000..<40_000)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--port", String(port), "--data", "data"]
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil
+        env["LOG_LEVEL"] = "error"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("已启动") && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let lines = text.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：") == true)
+        #expect(lines.contains { $0.hasPrefix("政改（Zhenggai）已启动：http://127.0.0.1:\(port)/") })
+        let (page, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/login")!)
+        #expect(String(decoding: page, as: UTF8.self).contains("用户名"))
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
