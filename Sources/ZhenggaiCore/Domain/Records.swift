@@ -132,14 +132,15 @@ public struct RectificationTask: Codable, Sendable, Equatable {
     public var assignee: String
     public var deadline: LocalDate?
     public var status: TaskStatus
-    public var statusLabel: String
+    /// The status word shown to people; derived, never stored.
+    public var statusLabel: String { status.label(kind: kind) }
     public var completedOn: LocalDate?
     public var version: Int
 
     public init(
         id: UUID, problemID: UUID, measure: String, kind: RectificationKind, leaderID: UUID? = nil,
         leaderName: String? = nil, leadUnit: String, supportingUnits: String, assignee: String,
-        deadline: LocalDate? = nil, status: TaskStatus, statusLabel: String, completedOn: LocalDate? = nil, version: Int
+        deadline: LocalDate? = nil, status: TaskStatus, completedOn: LocalDate? = nil, version: Int
     ) {
         self.id = id
         self.problemID = problemID
@@ -152,7 +153,6 @@ public struct RectificationTask: Codable, Sendable, Equatable {
         self.assignee = assignee
         self.deadline = deadline
         self.status = status
-        self.statusLabel = statusLabel
         self.completedOn = completedOn
         self.version = version
     }
@@ -260,7 +260,8 @@ public struct Problem: Codable, Sendable, Equatable {
     public var outlinePath: [String]
     public var categoryCode: String
     public var status: ProblemStatus
-    public var statusLabel: String
+    /// The status word shown to people; derived, never stored.
+    public var statusLabel: String { status.label }
     public var completion: Completion
     public var recurrences: Int
     public var closureStatement: String?
@@ -276,7 +277,7 @@ public struct Problem: Codable, Sendable, Equatable {
 
     public init(
         id: UUID, number: String, sourceID: UUID, unitID: UUID, unitName: String, unitPath: String, text: String,
-        outlinePath: [String], categoryCode: String, status: ProblemStatus, statusLabel: String, completion: Completion,
+        outlinePath: [String], categoryCode: String, status: ProblemStatus, completion: Completion,
         recurrences: Int, closureStatement: String? = nil, closedOn: LocalDate? = nil, requestedBy: UUID? = nil,
         firstReviewedBy: UUID? = nil, relapsedBy: UUID? = nil, createdAt: Date, version: Int
     ) {
@@ -290,7 +291,6 @@ public struct Problem: Codable, Sendable, Equatable {
         self.outlinePath = outlinePath
         self.categoryCode = categoryCode
         self.status = status
-        self.statusLabel = statusLabel
         self.completion = completion
         self.recurrences = recurrences
         self.closureStatement = closureStatement

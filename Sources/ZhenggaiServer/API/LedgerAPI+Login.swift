@@ -11,7 +11,7 @@ extension LedgerAPI {
         let body = try request.decode(Login.self)
         let session = try await startSession(username: body.username, password: body.password, request: request)
         let response = try Response.json(
-            LoginAnswer(token: session.token, csrfToken: session.csrfToken, user: session.user))
+            LoginRecord(token: session.token, csrfToken: session.csrfToken, user: UserRecord(session.user)))
         response.cookies[SessionCookie.name] = cookie(for: session)
         return response
     }

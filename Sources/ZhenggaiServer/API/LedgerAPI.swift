@@ -13,11 +13,6 @@ struct LedgerAPI {
         var username: String
         var password: String
     }
-    struct LoginAnswer: Codable {
-        var token: String
-        var csrfToken: String
-        var user: User
-    }
     struct NewUnit: Codable {
         var name: String
         var kind: UnitKind
@@ -86,14 +81,15 @@ struct LedgerAPI {
         return [
             Handler(.apiLogout, target: anywhere) { request, _ in
                 try await Self.endSessions(request, store: store)
-                let response = try Response.json(["ok": true])
+                let response = try Response.json(OKRecord())
                 response.cookies[SessionCookie.name] = Self.expiredCookie
                 return response
             },
-            Handler(.apiMe, target: anywhere) { _, caller in try .json(caller.user) },
+            Handler(.apiMe, target: anywhere) { _, caller in try .json(UserRecord(caller.user)) },
 
             // Units
-            Handler(.apiListUnits, target: anywhere) { _, caller in try .json(try await store.units(in: caller.scope))
+            Handler(.apiListUnits, target: anywhere) { _, caller in
+                try .json(try await store.units(in: caller.scope).map(UnitRecord.init))
             },
             Handler(.apiCreateUnit) { request, _ in
                 // A county (no parent) is set up from the command line, never through the API.
@@ -103,19 +99,20 @@ struct LedgerAPI {
             } handle: { request, caller in
                 let new = try request.decode(NewUnit.self)
                 return try .json(
-                    try await store.createUnit(
-                        name: new.name, kind: new.kind, parentID: new.parentID, by: caller.actor),
+                    UnitRecord(
+                        try await store.createUnit(
+                            name: new.name, kind: new.kind, parentID: new.parentID, by: caller.actor)),
                     status: .created)
             },
             Handler(.apiGetUnit) { request, _ in
                 try await unitTarget(try request.id("unitID"))
             } handle: { request, _ in
-                try .json(try await store.unit(try request.id("unitID")))
+                try .json(UnitRecord(try await store.unit(try request.id("unitID"))))
             },
 
             // Users
             Handler(.apiListUsers, target: anywhere) { _, caller in
-                try .json(try await store.users(in: Scope(caller.principal, for: .manageUsers)))
+                try .json(try await store.users(in: Scope(caller.principal, for: .manageUsers)).map(UserRecord.init))
             },
             Handler(.apiCreateUser) { request, caller in
                 // Every unit the new user is given a role at must be inside the admin's subtree.
@@ -130,41 +127,46 @@ struct LedgerAPI {
                 try Passwords.checkStrength(new.password)
                 let hash = await Passwords.hashInBackground(new.password, cost: settings.bcryptCost)
                 return try .json(
-                    try await store.createUser(
-                        username: new.username, displayName: new.displayName, passwordHash: hash, grants: new.grants,
-                        by: caller.actor),
+                    UserRecord(
+                        try await store.createUser(
+                            username: new.username, displayName: new.displayName, passwordHash: hash,
+                            grants: new.grants,
+                            by: caller.actor)),
                     status: .created)
             },
             Handler(.apiGetUser) { request, _ in
                 let user = try await store.user(try request.id("userID"))
                 return AccessTarget(unitPath: user.grants.first?.unitPath ?? "/")
             } handle: { request, _ in
-                try .json(try await store.user(try request.id("userID")))
+                try .json(UserRecord(try await store.user(try request.id("userID"))))
             },
 
             // Categories
-            Handler(.apiListCategories, target: anywhere) { _, _ in try .json(try await store.categories()) },
+            Handler(.apiListCategories, target: anywhere) { _, _ in
+                try .json(try await store.categories().map(CategoryRecord.init))
+            },
             Handler(.apiSaveCategory, target: anywhere) { request, caller in
                 var category = try request.decode(Category.self)
                 category.code = request.parameters.get("code") ?? ""
-                return try .json(try await store.saveCategory(category, by: caller.actor))
+                return try .json(CategoryRecord(try await store.saveCategory(category, by: caller.actor)))
             },
 
             // Sources
             Handler(.apiListSources, target: anywhere) { _, caller in
-                try .json(try await store.sources(in: caller.scope))
+                try .json(try await store.sources(in: caller.scope).map(SourceRecord.init))
             },
             Handler(.apiCreateSource) { request, _ in
                 try await unitTarget(try request.decode(NewSource.self).unitID)
             } handle: { request, caller in
                 try .json(
-                    try await store.createSource(try request.decode(NewSource.self), by: caller.actor), status: .created
+                    SourceRecord(try await store.createSource(try request.decode(NewSource.self), by: caller.actor)),
+                    status: .created
                 )
             },
             Handler(.apiGetSource) { request, _ in
                 try await unitTarget(try await store.source(try request.id("sourceID")).unitID)
             } handle: { request, _ in
-                try .json(try await store.source(try request.id("sourceID")))
+                try .json(SourceRecord(try await store.source(try request.id("sourceID"))))
             },
 
             // Problems
@@ -174,13 +176,13 @@ struct LedgerAPI {
                 return try await unitTarget(new.unitID ?? source.unitID)
             } handle: { request, caller in
                 try .json(
-                    try await store.createProblem(try request.decode(NewProblem.self), by: caller.actor),
+                    ProblemRecord(try await store.createProblem(try request.decode(NewProblem.self), by: caller.actor)),
                     status: .created)
             },
             Handler(.apiGetProblem) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: { request, _ in
-                try .json(try await store.problemDetail(try request.id("problemID")))
+                try .json(ProblemDetailRecord(try await store.problemDetail(try request.id("problemID"))))
             },
             Handler(.apiUpdateProblem) { request, _ in
                 try await problemTarget(try request.id("problemID"))
@@ -188,16 +190,17 @@ struct LedgerAPI {
                 request, caller in
                 let edit = try request.decode(ProblemEdit.self)
                 return try .json(
-                    try await store.updateProblem(
-                        try request.id("problemID"), version: edit.version,
-                        .init(text: edit.text, categoryCode: edit.categoryCode, outlinePath: edit.outlinePath),
-                        by: caller.actor))
+                    ProblemRecord(
+                        try await store.updateProblem(
+                            try request.id("problemID"), version: edit.version,
+                            .init(text: edit.text, categoryCode: edit.categoryCode, outlinePath: edit.outlinePath),
+                            by: caller.actor)))
             },
             Handler(.apiProblemTrail) { request, _ in
                 try await problemTarget(try request.id("problemID"))
             } handle: {
                 request, _ in
-                try .json(try await store.problemTrail(try request.id("problemID")))
+                try .json(try await store.problemTrail(try request.id("problemID")).map(AuditEntryRecord.init))
             },
 
             // Tasks and progress
@@ -206,22 +209,25 @@ struct LedgerAPI {
             } handle: {
                 request, caller in
                 try .json(
-                    try await store.createTask(
-                        problemID: try request.id("problemID"), try request.decode(TaskFields.self), by: caller.actor),
+                    TaskRecord(
+                        try await store.createTask(
+                            problemID: try request.id("problemID"), try request.decode(TaskFields.self),
+                            by: caller.actor)),
                     status: .created)
             },
             Handler(.apiGetTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: { request, _ in
-                try .json(try await store.task(try request.id("taskID")))
+                try .json(TaskRecord(try await store.task(try request.id("taskID"))))
             },
             Handler(.apiUpdateTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
             } handle: { request, caller in
                 let edit = try request.decode(TaskEdit.self)
                 return try .json(
-                    try await store.updateTask(
-                        try request.id("taskID"), version: edit.version, edit.fields, by: caller.actor))
+                    TaskRecord(
+                        try await store.updateTask(
+                            try request.id("taskID"), version: edit.version, edit.fields, by: caller.actor)))
             },
             Handler(.apiCompleteTask) { request, _ in
                 try await taskTarget(try request.id("taskID"))
@@ -229,7 +235,9 @@ struct LedgerAPI {
                 request, caller in
                 let body = try request.decode(VersionOnly.self)
                 return try .json(
-                    try await store.completeTask(try request.id("taskID"), version: body.version, by: caller.actor))
+                    TaskRecord(
+                        try await store.completeTask(try request.id("taskID"), version: body.version, by: caller.actor))
+                )
             },
             Handler(.apiAddProgress) { request, _ in
                 try await taskTarget(try request.id("taskID"))
@@ -237,9 +245,10 @@ struct LedgerAPI {
                 request, caller in
                 let body = try request.decode(NewProgress.self)
                 return try .json(
-                    try await store.addProgress(
-                        taskID: try request.id("taskID"), date: body.date ?? store.clock.today(), text: body.text,
-                        by: caller.actor),
+                    ProgressRecord(
+                        try await store.addProgress(
+                            taskID: try request.id("taskID"), date: body.date ?? store.clock.today(), text: body.text,
+                            by: caller.actor)),
                     status: .created)
             },
 
@@ -255,7 +264,7 @@ struct LedgerAPI {
                 let evidence = try await store.addEvidence(
                     problemID: try request.id("problemID"), taskID: upload.taskID, fileName: upload.file.filename,
                     data: Data(buffer: upload.file.data), by: caller.actor)
-                return try .json(evidence, status: .created)
+                return try .json(EvidenceRecord(evidence), status: .created)
             },
             Handler(.apiDownloadEvidence) { request, _ in
                 let evidence = try await store.evidence(try request.id("evidenceID"))
@@ -274,8 +283,9 @@ struct LedgerAPI {
                 request, caller in
                 let body = try request.decode(Statement.self)
                 return try .json(
-                    try await store.requestClosure(
-                        problemID: try request.id("problemID"), statement: body.statement, by: caller.actor))
+                    ProblemRecord(
+                        try await store.requestClosure(
+                            problemID: try request.id("problemID"), statement: body.statement, by: caller.actor)))
             },
             Handler(.apiFirstReview) { request, _ in
                 try await problemTarget(try request.id("problemID"))
@@ -295,27 +305,31 @@ struct LedgerAPI {
                 request, caller in
                 let body = try request.decode(Reason.self)
                 return try .json(
-                    try await store.reopen(
-                        problemID: try request.id("problemID"), reason: body.reason, by: caller.actor))
+                    ProblemRecord(
+                        try await store.reopen(
+                            problemID: try request.id("problemID"), reason: body.reason, by: caller.actor)))
             },
 
             // Ledger and counts
             Handler(.apiLedger, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
                 return try .json(
-                    try await store.ledger(
-                        try await ledgerFilter(query, caller), paging: query.paging, today: store.clock.today(),
-                        sort: query.sort))
+                    LedgerPageRecord(
+                        try await store.ledger(
+                            try await ledgerFilter(query, caller), paging: query.paging, today: store.clock.today(),
+                            sort: query.sort)))
             },
             Handler(.apiCounts, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
                 return try .json(
-                    try await store.counts(try await ledgerFilter(query, caller), today: store.clock.today()))
+                    CountsRecord(
+                        try await store.counts(try await ledgerFilter(query, caller), today: store.clock.today())))
             },
             Handler(.apiAuditLog, target: anywhere) { request, caller in
                 let query = try AuditQuery(request.queryParameters)
                 return try .json(
-                    try await store.auditLog(in: Scope(caller.principal, for: .readAuditLog), query))
+                    try await store.auditLog(in: Scope(caller.principal, for: .readAuditLog), query).map(
+                        AuditEntryRecord.init))
             },
         ]
     }
@@ -325,10 +339,13 @@ struct LedgerAPI {
         let body = try request.decode(Review.self)
         switch body.decision {
         case .approve:
-            return try .json(try await store.approveClosure(problemID: id, stage: stage, by: caller.actor))
+            return try .json(
+                ProblemRecord(try await store.approveClosure(problemID: id, stage: stage, by: caller.actor)))
         case .return:
             return try .json(
-                try await store.returnClosure(problemID: id, stage: stage, reason: body.reason ?? "", by: caller.actor))
+                ProblemRecord(
+                    try await store.returnClosure(
+                        problemID: id, stage: stage, reason: body.reason ?? "", by: caller.actor)))
         }
     }
 

@@ -64,7 +64,8 @@ extension Request {
 }
 
 extension Response {
-    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
+    /// Only records of the edge go out (APIRecords.swift), never a domain value as it is.
+    static func json(_ value: some APIRecord, status: HTTPResponseStatus = .ok) throws -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: status, headers: headers, body: .init(data: try APICoding.encoder.encode(value)))

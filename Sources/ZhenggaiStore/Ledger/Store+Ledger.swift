@@ -271,7 +271,7 @@ extension Store {
             sourceID: try column("source_id", UUID.self), unitID: try column("unit_id", UUID.self), unitName: "",
             unitPath: try column("unit_path", String.self), text: try column("text", String.self),
             outlinePath: outline, categoryCode: try column("category_code", String.self), status: status,
-            statusLabel: status.label, completion: status.completion, recurrences: try column("recurrences", Int.self),
+            completion: status.completion, recurrences: try column("recurrences", Int.self),
             closureStatement: try column("closure_statement", String?.self),
             closedOn: try column("closed_on", String?.self).flatMap(LocalDate.init(iso:)),
             requestedBy: try column("requested_by", UUID?.self),

@@ -258,7 +258,7 @@ extension Store {
         return Problem(
             id: model.id!, number: model.number, sourceID: model.sourceID, unitID: model.unitID, unitName: unitName,
             unitPath: model.unitPath, text: model.text, outlinePath: outline, categoryCode: model.categoryCode,
-            status: status, statusLabel: status.label, completion: status.completion, recurrences: model.recurrences,
+            status: status, completion: status.completion, recurrences: model.recurrences,
             closureStatement: model.closureStatement, closedOn: model.closedOn.flatMap(LocalDate.init(iso:)),
             requestedBy: model.requestedBy, firstReviewedBy: model.firstReviewedBy, relapsedBy: model.relapsedBy,
             createdAt: model.createdAt, version: model.version)

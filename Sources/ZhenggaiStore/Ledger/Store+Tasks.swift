@@ -202,7 +202,7 @@ extension Store {
                         supportingUnits: try row.decode(column: "supporting_units", as: String.self),
                         assignee: try row.decode(column: "assignee", as: String.self),
                         deadline: try row.decode(column: "deadline", as: String?.self).flatMap(LocalDate.init(iso:)),
-                        status: status, statusLabel: status.label(kind: kind),
+                        status: status,
                         completedOn: try row.decode(column: "completed_on", as: String?.self)
                             .flatMap(LocalDate.init(iso:)),
                         version: try row.decode(column: "version", as: Int.self))))
@@ -232,7 +232,7 @@ extension Store {
             id: model.id!, problemID: model.problemID, measure: model.measure, kind: kind, leaderID: model.leaderID,
             leaderName: leaderName, leadUnit: model.leadUnit, supportingUnits: model.supportingUnits,
             assignee: model.assignee, deadline: model.deadline.flatMap(LocalDate.init(iso:)), status: status,
-            statusLabel: status.label(kind: kind), completedOn: model.completedOn.flatMap(LocalDate.init(iso:)),
+            completedOn: model.completedOn.flatMap(LocalDate.init(iso:)),
             version: model.version)
     }
 

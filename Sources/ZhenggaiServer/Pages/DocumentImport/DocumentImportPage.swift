@@ -15,7 +15,6 @@ enum DocumentImportPage {
         var source: SourcesPage.SourceRow
         var error: String?
         var pasted: String
-        var action: String { SiteRoute.documentPreview.link(source.id) }
     }
 
     struct PreviewContext: Encodable {
@@ -30,7 +29,6 @@ enum DocumentImportPage {
         var count: Int
         var categories: [LedgerPage.Option]
         var error: String?
-        var action: String { SiteRoute.documentAccept.link(source.id) }
     }
 
     struct Piece: Encodable {

@@ -32,6 +32,8 @@ enum SourcesPage {
         var addProblem: String
         var createProblem: String
         var importDocument: String
+        var previewDocument: String
+        var acceptDocument: String
         var ledger: String
         var export: String
         var progressReport: String
@@ -41,6 +43,8 @@ enum SourcesPage {
             addProblem = SiteRoute.problemForm.link(id)
             createProblem = SiteRoute.problemCreate.link(id)
             importDocument = SiteRoute.documentImportForm.link(id)
+            previewDocument = SiteRoute.documentPreview.link(id)
+            acceptDocument = SiteRoute.documentAccept.link(id)
             ledger = SiteRoute.ledger.link(query: [("source", id.uuidString)])
             export = SiteRoute.ledgerExport.link(query: [("source", id.uuidString)])
             progressReport = SiteRoute.reportForm.link(query: [("source", id.uuidString), ("kind", "progress")])
