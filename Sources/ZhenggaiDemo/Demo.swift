@@ -61,9 +61,11 @@ public enum Demo {
         var users: [String: User] = [:]
         for (username, name, role, unit) in plan {
             let secret = password ?? Passwords.random()
+            // Printed random passwords are changed at the first login; one given with --password (scripts,
+            // a training room) is the operator's choice and is not.
             let user = try await store.createUser(
-                username: username, displayName: name, passwordHash: try Passwords.hash(secret, cost: bcryptCost),
-                grants: [NewGrant(role: role, unitID: unit.id)], by: cli)
+                username: username, displayName: name, passwordHash: Passwords.hash(secret, cost: bcryptCost),
+                grants: [NewGrant(role: role, unitID: unit.id)], mustChangePassword: password == nil, by: cli)
             users[username] = user
             accounts.append(
                 Account(username: username, displayName: name, role: role, unitName: unit.name, password: secret))

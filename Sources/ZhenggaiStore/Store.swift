@@ -111,6 +111,7 @@ public final class Store: Sendable {
         migrations.add(V3_LedgerSpeed())
         migrations.add(V4_TaskPosition())
         migrations.add(V5_ThrottleAndJobs())
+        migrations.add(V6_PeopleAndAccounts())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

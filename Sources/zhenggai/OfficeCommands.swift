@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "导入数据", subcommands: [Ledger.self])
+        commandName: "import", abstract: "导入数据", subcommands: [Ledger.self, Organisation.self])
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

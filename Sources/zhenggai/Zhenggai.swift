@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "启动网页和接口服务")
     @Option(help: "监听地址") var host = "127.0.0.1"
     @Option(help: "端口") var port = 8080
+    @Option(help: "县（市、区）名称：首次启动时建立的顶级单位名称（以后可用 unit rename 修改）") var county: String?
     @OptionGroup var options: DataOption
 
     func run() async throws {
@@ -58,7 +59,13 @@ struct Serve: AsyncParsableCommand {
                 host: host, port: port, dataDirectory: options.data, environment: ProcessInfo.processInfo.environment)
             var logger = Logger(label: "zhenggai")
             logger.logLevel = configuration.logLevel
-            try await ZhenggaiApp.serve(configuration, logger: logger)
+            var name = county?.trimmingCharacters(in: .whitespaces)
+            if name == nil, isatty(STDIN_FILENO) == 1, !FileManager.default.fileExists(atPath: options.data) {
+                // A person starting the system by hand for the first time is asked; a service manager is not.
+                FileHandle.standardOutput.write(Data("首次启动：请输入本县（市、区）名称（直接回车则暂用「本县」）：".utf8))
+                name = readLine()?.trimmingCharacters(in: .whitespaces)
+            }
+            try await ZhenggaiApp.serve(configuration, county: name.flatMap { $0.isEmpty ? nil : $0 }, logger: logger)
         }
     }
 }
@@ -68,7 +75,9 @@ extension Zhenggai {
 }
 
 struct UnitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unit", abstract: "管理单位", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(
+        commandName: "unit", abstract: "管理单位",
+        subcommands: [Add.self, Rename.self, Move.self, Retire.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "新增单位")
@@ -96,7 +105,9 @@ struct UnitCommand: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "管理用户", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "管理用户",
+        subcommands: [Add.self, Deactivate.self, Activate.self, Passwd.self, Grant.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "新增用户；密码从标准输入读取")

@@ -104,7 +104,8 @@ import Testing
 
         run = try Self.run(["audit", "verify"], in: folder)
         #expect(run.status == 0)
-        #expect(run.out == "审计日志完整：共 3 条，哈希链校验通过。\n")
+        // Two units, the user, and the person the user is.
+        #expect(run.out == "审计日志完整：共 4 条，哈希链校验通过。\n")
 
         run = try Self.run(["jobs", "list"], in: folder)
         #expect(run.out == "purge-sessions\t清理过期会话和登录记录\t每 60 分钟\t尚未运行\n")
@@ -221,6 +222,7 @@ import Testing
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         var text = ""
@@ -231,7 +233,7 @@ import Testing
             text += String(decoding: chunk, as: UTF8.self)
         }
         let lines = text.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：") == true)
+        #expect(lines.first?.hasPrefix("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，首次登录时须修改）：") == true)
         #expect(lines.contains { $0.hasPrefix("政改（Zhenggai）已启动：http://127.0.0.1:\(port)/") })
         let (page, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/login")!)
         #expect(String(decoding: page, as: UTF8.self).contains("用户名"))

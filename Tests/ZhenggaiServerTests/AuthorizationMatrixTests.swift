@@ -134,6 +134,12 @@ import ZhenggaiTestSupport
             case .adminUserCreate:
                 "username=p\(UUID().uuidString.prefix(6))&displayName=x&password=Pass-2026-ok&role=clerk&unitID=\(unit)"
             case .reportCreate: "kind=progress&source=\(t.source.id)&unit=\(unit)"
+            case .adminUnitMove: "parentID=\(t.source.unitID)"
+            case .adminUserGrant: "role=clerk&unitID=\(unit)"
+            case .adminUserRevoke: "role=clerk&unitID=\(unit)"
+            case .adminPersonCreate: "name=p\(UUID().uuidString.prefix(6))&unitID=\(unit)"
+            case .apiAddGrant: #"{"role":"leader","unitID":"\#(unit)"}"#
+            case .apiChangePassword: #"{"current":"wrong","new":"another-pass-2026"}"#
             default: nil
             }
         return (p, body)

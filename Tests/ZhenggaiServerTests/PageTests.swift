@@ -178,19 +178,53 @@ import ZhenggaiTestSupport
 
     @Test func theLoginFormSetsTheSessionAndSendsTheUserOnOnlyWithinTheSite() async throws {
         try await APIWorld.with { world in
+            // The form first: it sets the pre-session token cookie and puts the same token in the form.
+            let form = try await world.app.testing().sendRequest(.GET, "/login")
+            let cookie = try #require(form.headers.setCookie?[LoginPage.formCookie]?.string)
+            #expect(form.body.string.contains("name=\"_csrf\" value=\"\(cookie)\""))
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
+            headers.cookie = HTTPCookies(dictionaryLiteral: (LoginPage.formCookie, .init(string: cookie)))
             let good = try await world.app.testing().sendRequest(
                 .POST, "/login", headers: headers,
-                body: ByteBuffer(string: "username=clerk&password=\(APIWorld.password)&next=//evil.example/x"))
+                body: ByteBuffer(
+                    string: "username=clerk&password=\(APIWorld.password)&_csrf=\(cookie)&next=//evil.example/x"))
             #expect(good.status == .seeOther)
             #expect(good.headers.first(name: .location) == "/")
             #expect(good.headers.first(name: .setCookie)?.contains("HttpOnly") == true)
             let bad = try await world.app.testing().sendRequest(
-                .POST, "/login", headers: headers, body: ByteBuffer(string: "username=clerk&password=nope&next=/"))
+                .POST, "/login", headers: headers,
+                body: ByteBuffer(string: "username=clerk&password=nope&_csrf=\(cookie)&next=/"))
             #expect(bad.status == .unauthorized)
             #expect(bad.body.string.contains("用户名或密码错误"))
             #expect(bad.body.string.contains("value=\"clerk\""))
+            // A form posted from elsewhere has no token: refused before the password is looked at.
+            var forged = HTTPHeaders()
+            forged.contentType = .urlEncodedForm
+            let csrf = try await world.app.testing().sendRequest(
+                .POST, "/login", headers: forged,
+                body: ByteBuffer(string: "username=clerk&password=\(APIWorld.password)"))
+            #expect(csrf.status == .forbidden)
+            #expect(csrf.headers.first(name: .setCookie)?.contains("zg_session") != true)
+            // The JSON login takes JSON only: text/plain, which a form elsewhere can send, is refused.
+            var plain = HTTPHeaders()
+            plain.contentType = .plainText
+            let text = try await world.app.testing().sendRequest(
+                .POST, "/api/v1/login", headers: plain,
+                body: ByteBuffer(string: #"{"username":"clerk","password":"\#(APIWorld.password)"}"#))
+            #expect(text.status == .unsupportedMediaType)
         }
+    }
+
+    /// `next` keeps only a path of this site: a tab or a CR/LF never reaches a header.
+    @Test(arguments: [
+        "/\t/evil.example", "//evil.example", "https://evil.example", "/%0D%0ASet-Cookie:x=1", "/a\r\nb", "/\\evil",
+    ])
+    func aNextOutsideTheSiteFallsBackHome(next: String) {
+        let kept = LoginPage.safeNext(next)
+        #expect(kept.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F })
+        #expect(!kept.contains("\\"))
+        #expect(!LoginPage.safeNext(next).contains("\t") && !LoginPage.safeNext(next).contains("\r"))
+        #expect(!LoginPage.safeNext(next).hasPrefix("//"))
     }
 }

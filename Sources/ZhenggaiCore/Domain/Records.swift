@@ -9,13 +9,50 @@ public struct UnitNode: Codable, Sendable, Equatable {
     public var kind: UnitKind
     public var parentID: UUID?
     public var path: String
+    /// A retired unit stays in the tree and in history; nothing new is entered for it.
+    public var retiredOn: LocalDate?
 
-    public init(id: UUID, name: String, kind: UnitKind, parentID: UUID? = nil, path: String) {
+    public init(
+        id: UUID, name: String, kind: UnitKind, parentID: UUID? = nil, path: String, retiredOn: LocalDate? = nil
+    ) {
         self.id = id
         self.name = name
         self.kind = kind
         self.parentID = parentID
         self.path = path
+        self.retiredOn = retiredOn
+    }
+
+    public var isRetired: Bool { retiredOn != nil }
+    /// Depth in the tree: 0 for the county.
+    public var depth: Int { max(0, path.split(separator: "/").count - 1) }
+}
+
+/// A person of the organisation, with or without a login: a 责任领导 or 责任人 is one of these. `userID`
+/// links the person who signs in.
+public struct Person: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var unitID: UUID
+    public var unitName: String
+    public var unitPath: String
+    /// 职务, as the organisation writes it (镇长、党政办主任…).
+    public var title: String
+    public var phone: String?
+    public var userID: UUID?
+
+    public init(
+        id: UUID, name: String, unitID: UUID, unitName: String, unitPath: String, title: String, phone: String? = nil,
+        userID: UUID? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.unitID = unitID
+        self.unitName = unitName
+        self.unitPath = unitPath
+        self.title = title
+        self.phone = phone
+        self.userID = userID
     }
 }
 
@@ -25,6 +62,8 @@ public struct User: Codable, Sendable, Equatable {
     public var displayName: String
     public var active: Bool
     public var grants: [Grant]
+    /// A password the system printed (first start, demo, a reset) or an admin typed must be changed at once.
+    public var mustChangePassword: Bool = false
 
     public struct Grant: Codable, Sendable, Equatable {
         public var role: Role
@@ -46,12 +85,16 @@ public struct User: Codable, Sendable, Equatable {
             grants: grants.map { RoleGrant(role: $0.role, unitID: $0.unitID.uuidString, unitPath: $0.unitPath) })
     }
 
-    public init(id: UUID, username: String, displayName: String, active: Bool, grants: [Grant]) {
+    public init(
+        id: UUID, username: String, displayName: String, active: Bool, grants: [Grant],
+        mustChangePassword: Bool = false
+    ) {
         self.id = id
         self.username = username
         self.displayName = displayName
         self.active = active
         self.grants = grants
+        self.mustChangePassword = mustChangePassword
     }
 }
 
@@ -125,10 +168,15 @@ public struct RectificationTask: Codable, Sendable, Equatable {
     public var problemID: UUID
     public var measure: String
     public var kind: RectificationKind
+    /// The 责任领导's login, when the leader has one: the access rule "a leader edits what they lead" uses it.
     public var leaderID: UUID?
+    public var leaderPersonID: UUID?
     public var leaderName: String?
     public var leadUnit: String
     public var supportingUnits: String
+    /// The 责任人 as a person of the organisation; `assignee` is their name, or free text for someone outside
+    /// the system (then `assigneePersonID` is nil and the page flags it).
+    public var assigneePersonID: UUID?
     public var assignee: String
     public var deadline: LocalDate?
     public var status: TaskStatus
@@ -139,7 +187,8 @@ public struct RectificationTask: Codable, Sendable, Equatable {
 
     public init(
         id: UUID, problemID: UUID, measure: String, kind: RectificationKind, leaderID: UUID? = nil,
-        leaderName: String? = nil, leadUnit: String, supportingUnits: String, assignee: String,
+        leaderPersonID: UUID? = nil, leaderName: String? = nil, leadUnit: String, supportingUnits: String,
+        assigneePersonID: UUID? = nil, assignee: String,
         deadline: LocalDate? = nil, status: TaskStatus, completedOn: LocalDate? = nil, version: Int
     ) {
         self.id = id
@@ -147,9 +196,11 @@ public struct RectificationTask: Codable, Sendable, Equatable {
         self.measure = measure
         self.kind = kind
         self.leaderID = leaderID
+        self.leaderPersonID = leaderPersonID
         self.leaderName = leaderName
         self.leadUnit = leadUnit
         self.supportingUnits = supportingUnits
+        self.assigneePersonID = assigneePersonID
         self.assignee = assignee
         self.deadline = deadline
         self.status = status
@@ -161,23 +212,47 @@ public struct RectificationTask: Codable, Sendable, Equatable {
 public struct TaskFields: Codable, Sendable {
     public var measure: String
     public var kind: RectificationKind
+    /// The 责任领导 as a person (preferred), or as a login (`leaderID`, kept for scripts written earlier).
+    public var leaderPersonID: UUID?
     public var leaderID: UUID?
     public var leadUnit: String
     public var supportingUnits: String?
+    /// The 责任人 as a person; without one, `assignee` is free text for someone outside the system.
+    public var assigneePersonID: UUID?
     public var assignee: String
     public var deadline: LocalDate?
 
     public init(
-        measure: String, kind: RectificationKind, leaderID: UUID?, leadUnit: String, supportingUnits: String? = nil,
-        assignee: String, deadline: LocalDate?
+        measure: String, kind: RectificationKind, leaderPersonID: UUID? = nil, leaderID: UUID? = nil, leadUnit: String,
+        supportingUnits: String? = nil, assigneePersonID: UUID? = nil, assignee: String = "", deadline: LocalDate?
     ) {
         self.measure = measure
         self.kind = kind
+        self.leaderPersonID = leaderPersonID
         self.leaderID = leaderID
         self.leadUnit = leadUnit
         self.supportingUnits = supportingUnits
+        self.assigneePersonID = assigneePersonID
         self.assignee = assignee
         self.deadline = deadline
+    }
+
+    // Decoded by hand so that every field but the measure, kind and lead unit may be left out of a body.
+    enum CodingKeys: String, CodingKey {
+        case measure, kind, leaderPersonID, leaderID, leadUnit, supportingUnits, assigneePersonID, assignee, deadline
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        measure = try c.decode(String.self, forKey: .measure)
+        kind = try c.decode(RectificationKind.self, forKey: .kind)
+        leaderPersonID = try c.decodeIfPresent(UUID.self, forKey: .leaderPersonID)
+        leaderID = try c.decodeIfPresent(UUID.self, forKey: .leaderID)
+        leadUnit = try c.decode(String.self, forKey: .leadUnit)
+        supportingUnits = try c.decodeIfPresent(String.self, forKey: .supportingUnits)
+        assigneePersonID = try c.decodeIfPresent(UUID.self, forKey: .assigneePersonID)
+        assignee = try c.decodeIfPresent(String.self, forKey: .assignee) ?? ""
+        deadline = try c.decodeIfPresent(LocalDate.self, forKey: .deadline)
     }
 }
 
@@ -372,5 +447,30 @@ public struct NewGrant: Codable, Sendable {
     public init(role: Role, unitID: UUID) {
         self.role = role
         self.unitID = unitID
+    }
+}
+
+extension UnitNode {
+    /// Units in the order of the tree: each parent followed by its subtree, siblings by name. Units whose
+    /// parent is not in the list start a tree of their own.
+    public static func treeOrder(_ units: [UnitNode]) -> [UnitNode] {
+        let present = Set(units.map(\.id))
+        var children: [UUID?: [UnitNode]] = [:]
+        for unit in units {
+            let parent = unit.parentID.flatMap { present.contains($0) ? $0 : nil }
+            children[parent, default: []].append(unit)
+        }
+        for key in children.keys {
+            children[key]?.sort { ($0.name, $0.id.uuidString) < ($1.name, $1.id.uuidString) }
+        }
+        var ordered: [UnitNode] = []
+        func visit(_ parent: UUID?) {
+            for unit in children[parent] ?? [] {
+                ordered.append(unit)
+                visit(unit.id)
+            }
+        }
+        visit(nil)
+        return ordered
     }
 }

@@ -10,6 +10,8 @@ public struct LedgerFilter: Sendable {
     public var categoryCode: String?
     public var statuses: [ProblemStatus]
     public var leaderID: UUID?
+    /// 只看我负责的: items where this user is the 责任领导 or the 责任人 of a task.
+    public var responsibleUserID: UUID?
     public var overdueOn: LocalDate?
     public var text: String?
 

@@ -61,6 +61,16 @@ public struct ClosureWorkflow: Sendable {
         return tasks.contains { $0.kind == .ongoing } ? .stageCompleted : .closed
     }
 
+    /// The asker takes the request back while it still waits for the first review; the item is as before.
+    public func withdraw(status: ProblemStatus, round: Round, actorID: String, previous: ProblemStatus)
+        throws(WorkflowError)
+        -> ProblemStatus
+    {
+        guard status == .pendingFirstReview else { throw .notAwaitingReview(status) }
+        guard actorID == round.requesterID else { throw .onlyRequesterWithdraws }
+        return previous.isWorkable ? previous : .open
+    }
+
     public func returnForCorrection(
         stage: Stage, status: ProblemStatus, round: Round, reviewerID: String, reason: String
     ) throws(WorkflowError) -> ProblemStatus {

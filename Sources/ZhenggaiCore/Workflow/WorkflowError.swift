@@ -8,6 +8,9 @@ public enum WorkflowError: Error, Equatable, Sendable {
     case notAwaitingReview(ProblemStatus)
     case stageMoved(expected: ClosureWorkflow.Stage, current: ProblemStatus)
     case requesterCannotReview
+    case noFirstReviewer(askerIsSecretary: Bool)
+    case noSecondReviewer
+    case onlyRequesterWithdraws
     case sameReviewerTwice
     case returnNeedsReason
     case notClosed(ProblemStatus)
@@ -28,6 +31,12 @@ public enum WorkflowError: Error, Equatable, Sendable {
         case .stageMoved(let expected, let current):
             "该问题已不在「\(expected.label)」环节（当前为「\(current.label)」），可能已被他人审核；本次操作未生效，请刷新后查看。"
         case .requesterCannotReview: "销号申请人不能审核自己的申请。"
+        case .noFirstReviewer(let askerIsSecretary):
+            askerIsSecretary
+                ? "您是本单位唯一可做单位审核（审核1）的党组织书记，自己申请将无人能审核。请由经办人申请销号，由您审核。"
+                : "本单位还没有可做单位审核（审核1）的党组织书记账号，申请后将无人能审核。请先请管理员为书记开通账号。"
+        case .noSecondReviewer: "还没有可做巡察办审核（审核2）的巡察办或上级党组织书记账号，申请后将无人能审核。请先请管理员开通。"
+        case .onlyRequesterWithdraws: "只有提出销号申请的人可以撤回申请。"
         case .sameReviewerTwice: "同一人不能同时完成单位审核和巡察办审核。"
         case .returnNeedsReason: "退回补正须写明理由。"
         case .notClosed(let status): "该问题当前状态为「\(status.label)」，尚未销号，无需重新打开。"

@@ -10,13 +10,16 @@ enum APIError: Error {
     case throttled(minutes: Int)
     case badCredentials
     case badRequest(String)
+    case passwordChangeRequired
+    case unsupportedType(String)
 
     var status: HTTPResponseStatus {
         switch self {
         case .notLoggedIn, .badCredentials: .unauthorized
-        case .csrf: .forbidden
+        case .csrf, .passwordChangeRequired: .forbidden
         case .throttled: .tooManyRequests
         case .badRequest: .badRequest
+        case .unsupportedType: .unsupportedMediaType
         }
     }
 
@@ -27,6 +30,8 @@ enum APIError: Error {
         case .throttled: "throttled"
         case .badCredentials: "bad_credentials"
         case .badRequest: "bad_request"
+        case .passwordChangeRequired: "password_change_required"
+        case .unsupportedType: "unsupported_media_type"
         }
     }
 
@@ -36,7 +41,8 @@ enum APIError: Error {
         case .csrf: "请求缺少有效的防伪令牌（CSRF），请刷新页面后重试。"
         case .throttled(let minutes): "登录失败次数过多，请 \(minutes) 分钟后再试。"
         case .badCredentials: "用户名或密码错误。"
-        case .badRequest(let message): message
+        case .badRequest(let message), .unsupportedType(let message): message
+        case .passwordChangeRequired: "首次登录（或密码被重置后）须先修改密码：PUT /api/v1/me/password，内容为 {\"current\", \"new\"}。"
         }
     }
 }
@@ -83,6 +89,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (status, error.code, error.userMessage)
         case let error as WorkflowError:
             return (.conflict, "workflow", error.userMessage)
+        case let error as PasswordError:
+            return (.unprocessableEntity, "password", error.description)
         case let error as AccessDenied:
             return (.forbidden, "forbidden", error.userMessage)
         case let error as QueryError:

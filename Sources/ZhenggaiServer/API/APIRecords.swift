@@ -39,9 +39,11 @@ struct UserRecord: APIRecord {
     var username: String
     var displayName: String
     var active: Bool
+    var mustChangePassword: Bool
     var grants: [Grant]
 
     init(_ user: User) {
+        mustChangePassword = user.mustChangePassword
         id = user.id
         username = user.username
         displayName = user.displayName
@@ -139,9 +141,11 @@ struct TaskRecord: APIRecord {
     var kind: RectificationKind
     var kindLabel: String
     var leaderID: UUID?
+    var leaderPersonID: UUID?
     var leaderName: String?
     var leadUnit: String
     var supportingUnits: String
+    var assigneePersonID: UUID?
     var assignee: String
     var deadline: LocalDate?
     var status: TaskStatus
@@ -156,9 +160,11 @@ struct TaskRecord: APIRecord {
         kind = task.kind
         kindLabel = task.kind.label
         leaderID = task.leaderID
+        leaderPersonID = task.leaderPersonID
         leaderName = task.leaderName
         leadUnit = task.leadUnit
         supportingUnits = task.supportingUnits
+        assigneePersonID = task.assigneePersonID
         assignee = task.assignee
         deadline = task.deadline
         status = task.status
@@ -334,6 +340,20 @@ struct AuditEntryRecord: APIRecord {
         before = entry.before
         after = entry.after
     }
+}
+
+struct SessionRecord: APIRecord {
+    var id: UUID
+    var kind: String
+    var createdAt: Date
+    var expiresAt: Date
+    var current: Bool
+}
+
+struct PasswordRecord: APIRecord {
+    /// Shown once: the system keeps only its hash.
+    var password: String
+    var mustChangePassword = true
 }
 
 struct LoginRecord: APIRecord {

@@ -8,6 +8,11 @@ extension LedgerAPI {
     /// Answers with an HttpOnly, SameSite cookie for browsers and the same token for scripts
     /// (`Authorization: Bearer …`).
     func login(_ request: Request) async throws -> Response {
+        // Only JSON: a page on another site can post a form or text/plain to us, but not application/json
+        // without our consent, so it cannot sign a visitor in to an account of its choosing (login CSRF).
+        guard request.headers.contentType == .json else {
+            throw APIError.unsupportedType("登录接口只接受 JSON（Content-Type: application/json）。")
+        }
         let body = try request.decode(Login.self)
         let session = try await startSession(username: body.username, password: body.password, request: request)
         let response = try Response.json(

@@ -55,6 +55,10 @@ struct LedgerAPI {
         var text: String
     }
     struct Statement: Codable { var statement: String }
+    struct PasswordChange: Codable {
+        var current: String
+        var new: String
+    }
     struct Review: Codable {
         var decision: Decision
         var reason: String?
@@ -71,6 +75,15 @@ struct LedgerAPI {
     }
 
     // MARK: Targets: where an action lands
+
+    var accounts: Accounts { Accounts(store: store, bcryptCost: settings.bcryptCost) }
+
+    /// A user is managed where all their roles are: an admin whose subtree holds only some of them may not.
+    @Sendable func userTarget(_ request: Request, _ caller: Caller) async throws -> AccessTarget {
+        let user = try await store.user(try request.id("userID"))
+        try Accounts.check(caller.principal, mayManage: user)
+        return AccessTarget(unitPath: user.grants.first?.unitPath ?? "/")
+    }
 
     func unitTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(unit: id) }
     func problemTarget(_ id: UUID) async throws -> AccessTarget { try await store.accessTarget(problem: id) }
@@ -124,21 +137,72 @@ struct LedgerAPI {
                 return try await unitTarget(new.grants[0].unitID)
             } handle: { request, caller in
                 let new = try request.decode(NewUser.self)
-                try Passwords.checkStrength(new.password)
+                try Passwords.checkStrength(new.password, username: new.username)
                 let hash = await Passwords.hashInBackground(new.password, cost: settings.bcryptCost)
                 return try .json(
                     UserRecord(
                         try await store.createUser(
                             username: new.username, displayName: new.displayName, passwordHash: hash,
-                            grants: new.grants,
-                            by: caller.actor)),
+                            grants: new.grants, mustChangePassword: true, by: caller.actor)),
                     status: .created)
             },
-            Handler(.apiGetUser) { request, _ in
-                let user = try await store.user(try request.id("userID"))
-                return AccessTarget(unitPath: user.grants.first?.unitPath ?? "/")
-            } handle: { request, _ in
+            Handler(.apiGetUser, target: userTarget) { request, _ in
                 try .json(UserRecord(try await store.user(try request.id("userID"))))
+            },
+            Handler(.apiResetPassword, target: userTarget) { request, caller in
+                let password = try await accounts.resetPassword(userID: try request.id("userID"), by: caller.actor)
+                return try .json(PasswordRecord(password: password))
+            },
+            Handler(.apiDeactivateUser, target: userTarget) { request, caller in
+                try .json(
+                    UserRecord(
+                        try await store.setActive(userID: try request.id("userID"), active: false, by: caller.actor)))
+            },
+            Handler(.apiActivateUser, target: userTarget) { request, caller in
+                try .json(
+                    UserRecord(
+                        try await store.setActive(userID: try request.id("userID"), active: true, by: caller.actor)))
+            },
+            Handler(.apiAddGrant) { request, caller in
+                // Both the user and the unit of the new role must be in the admin's subtree.
+                let target = try await userTarget(request, caller)
+                try Gate.authorize(caller, .manageUsers, try await unitTarget(try request.decode(NewGrant.self).unitID))
+                return target
+            } handle: { request, caller in
+                try .json(
+                    UserRecord(
+                        try await store.addGrant(
+                            userID: try request.id("userID"), try request.decode(NewGrant.self), by: caller.actor)))
+            },
+            Handler(.apiRemoveGrant, target: userTarget) { request, caller in
+                guard let role = Role(rawValue: request.parameters.get("role") ?? "") else {
+                    throw APIError.badRequest("地址中的角色「\(request.parameters.get("role") ?? "")」无效。")
+                }
+                return try .json(
+                    UserRecord(
+                        try await store.removeGrant(
+                            userID: try request.id("userID"), NewGrant(role: role, unitID: try request.id("unitID")),
+                            by: caller.actor)))
+            },
+
+            // One's own account
+            Handler(.apiChangePassword) { request, caller in
+                let body = try request.decode(PasswordChange.self)
+                try await accounts.changeOwnPassword(
+                    user: caller.user, current: body.current, new: body.new, keeping: caller.token)
+                return try .json(UserRecord(try await store.user(caller.user.id)))
+            },
+            Handler(.apiMySessions) { _, caller in
+                try .json(
+                    try await store.sessions(of: caller.user.id).map {
+                        SessionRecord(
+                            id: $0.id, kind: $0.kind, createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                            current: $0.id == caller.sessionID)
+                    })
+            },
+            Handler(.apiEndMySession) { request, caller in
+                try await store.endSession(try request.id("sessionID"), of: caller.user.id, by: caller.actor)
+                return try .json(OKRecord())
             },
 
             // Categories
@@ -286,6 +350,13 @@ struct LedgerAPI {
                     ProblemRecord(
                         try await store.requestClosure(
                             problemID: try request.id("problemID"), statement: body.statement, by: caller.actor)))
+            },
+            Handler(.apiWithdrawClosure) { request, _ in
+                try await problemTarget(try request.id("problemID"))
+            } handle: { request, caller in
+                try .json(
+                    ProblemRecord(
+                        try await store.withdrawClosure(problemID: try request.id("problemID"), by: caller.actor)))
             },
             Handler(.apiFirstReview) { request, _ in
                 try await problemTarget(try request.id("problemID"))

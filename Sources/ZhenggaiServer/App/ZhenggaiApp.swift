@@ -12,11 +12,17 @@ public import ZhenggaiStore
 public enum ZhenggaiApp {
     /// `zhenggai serve`: the store is opened and migrated, the first admin created when there is none, the
     /// application built and run until it is stopped; the store is closed however it ends.
-    public static func serve(_ configuration: AppConfiguration, logger: Logger) async throws {
+    public static func serve(_ configuration: AppConfiguration, county: String? = nil, logger: Logger) async throws {
         let store = try Commands.openStore(configuration, logger: logger)
         do {
-            if let password = try await Commands.prepare(store) {
-                say("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，请立即记下并修改）：\(password)")
+            if let password = try await Commands.prepare(store, countyName: county) {
+                say("首次启动：已创建管理员账号 admin，初始密码（只显示这一次，首次登录时须修改）：\(password)")
+                let top = try await store.units(in: .everything).first { $0.parentID == nil }
+                if top?.name == Commands.placeholderCountyName {
+                    say(
+                        "本县名称尚未设置：可用 zhenggai unit rename 本县 某某县，或在「单位」页面改名；"
+                            + "也可在首次启动时用 --county 某某县 指定。")
+                }
             }
             let app = try await Application.make(Environment(name: "production", arguments: ["zhenggai"]))
             app.logger.logLevel = configuration.logLevel
@@ -80,6 +86,8 @@ public enum ZhenggaiApp {
             + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
             + TaskEditPage.routes(store: store) + SourcesPage.routes(store: store)
             + DocumentImportPage.routes(store: store) + AdminPages.routes(store: store, settings: settings)
+            + AccountPages.routes(store: store, settings: settings)
+            + OrganisationImportPage.routes(store: store, settings: settings)
             + OfficePages.routes(store: store)
         for handler in handlers { app.routes.register(handler, store: store) }
     }

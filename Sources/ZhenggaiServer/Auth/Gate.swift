@@ -8,6 +8,9 @@ struct Caller: Sendable {
     var user: User
     var csrfToken: String
     var viaCookie: Bool
+    var sessionID: UUID
+    /// The credential this request came with, so a password change can keep this session and end the others.
+    var token: String
 
     var principal: Principal { user.principal }
     var actor: AuditActor { AuditActor(user) }
@@ -24,11 +27,14 @@ enum Gate {
     static func authenticate(_ request: Request, store: Store) async throws -> Caller? {
         if let bearer = request.headers.bearerAuthorization?.token {
             guard let session = try await store.session(token: bearer) else { return nil }
-            return Caller(user: session.user, csrfToken: session.csrfToken, viaCookie: false)
+            return Caller(
+                user: session.user, csrfToken: session.csrfToken, viaCookie: false, sessionID: session.id, token: bearer
+            )
         }
         if let cookie = request.cookies[SessionCookie.name]?.string {
             guard let session = try await store.session(token: cookie) else { return nil }
-            return Caller(user: session.user, csrfToken: session.csrfToken, viaCookie: true)
+            return Caller(
+                user: session.user, csrfToken: session.csrfToken, viaCookie: true, sessionID: session.id, token: cookie)
         }
         return nil
     }

@@ -57,6 +57,15 @@ extension RoutesBuilder {
                 }
                 return try await Pages.error(request, caller: nil, status: .unauthorized, message: "登录已过期，请重新登录。")
             }
+            // A password the system printed or an admin set is changed before anything else is done.
+            if let caller, caller.user.mustChangePassword, !route.allowedBeforePasswordChange {
+                if route.isAPI { throw APIError.passwordChangeRequired }
+                if request.method == .GET {
+                    return request.redirect(to: SiteRoute.passwordForm.link(query: [("next", request.url.string)]))
+                }
+                return try await Pages.error(
+                    request, caller: caller, status: .forbidden, message: "请先修改初始密码，再进行其他操作。")
+            }
             do {
                 if let caller { try Gate.checkCSRF(request, caller: caller) }
                 if let caller, let action = route.action {

@@ -17,9 +17,14 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case documentImportForm, documentPreview, documentAccept
     case problem, problemEdit, taskCreate, taskEditForm, taskEdit, taskComplete, progressAdd
     case evidenceUpload, evidenceFile
-    case closureRequest, reviewFirst, reviewSecond, reopenProblem, similarDecision
+    case closureRequest, closureWithdraw, reviewFirst, reviewSecond, reopenProblem, similarDecision
     case reportForm, reportCreate
     case adminUnits, adminUnitCreate, adminUsers, adminUserCreate
+    case adminUnit, adminUnitRename, adminUnitMove, adminUnitRetire, adminUnitRestore
+    case adminUser, adminUserReset, adminUserDeactivate, adminUserActivate, adminUserGrant, adminUserRevoke
+    case adminPeople, adminPersonCreate
+    case organisationImportForm, organisationImportPreview, organisationImportConfirm, organisationTemplate
+    case passwordForm, passwordChange, mySessions, endMySession
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -30,8 +35,10 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case apiCreateProblem, apiGetProblem, apiUpdateProblem, apiProblemTrail
     case apiCreateTask, apiGetTask, apiUpdateTask, apiCompleteTask, apiAddProgress
     case apiUploadEvidence, apiDownloadEvidence
-    case apiRequestClosure, apiFirstReview, apiSecondReview, apiReopen
+    case apiRequestClosure, apiWithdrawClosure, apiFirstReview, apiSecondReview, apiReopen
     case apiLedger, apiCounts, apiAuditLog
+    case apiChangePassword, apiMySessions, apiEndMySession
+    case apiResetPassword, apiDeactivateUser, apiActivateUser, apiAddGrant, apiRemoveGrant
 
     /// Who may call a route.
     public enum Access: Sendable, Equatable {
@@ -45,16 +52,30 @@ public enum SiteRoute: String, CaseIterable, Sendable {
 
     public var isAPI: Bool { rawValue.hasPrefix("api") }
 
+    /// What a signed-in user whose password must be changed may still do: change it, read who they are,
+    /// leave.
+    public var allowedBeforePasswordChange: Bool {
+        switch self {
+        case .passwordForm, .passwordChange, .logout, .loginForm, .login, .apiLogin, .apiLogout, .apiMe,
+            .apiChangePassword:
+            true
+        default: false
+        }
+    }
+
     public var method: HTTPMethod {
         switch self {
         case .loginForm, .home, .ledger, .ledgerExport, .ledgerImportForm, .clusters, .sources, .sourceForm, .source,
             .problemForm, .documentImportForm, .problem, .taskEditForm, .evidenceFile, .reportForm, .adminUnits,
-            .adminUsers, .apiMe, .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
+            .adminUsers, .adminUnit, .adminUser, .adminPeople, .organisationImportForm, .organisationTemplate,
+            .passwordForm, .mySessions, .apiMySessions, .apiMe,
+            .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
             .GET
         case .apiUpdateProblem: .PATCH
-        case .apiUpdateTask, .apiSaveCategory: .PUT
+        case .apiUpdateTask, .apiSaveCategory, .apiChangePassword: .PUT
+        case .apiEndMySession, .apiRemoveGrant: .DELETE
         default: .POST
         }
     }
@@ -85,6 +106,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .evidenceUpload: "/problems/{problemID}/evidence"
         case .evidenceFile: "/evidence/{evidenceID}"
         case .closureRequest: "/problems/{problemID}/closure"
+        case .closureWithdraw: "/problems/{problemID}/closure/withdraw"
         case .reviewFirst: "/problems/{problemID}/review/first"
         case .reviewSecond: "/problems/{problemID}/review/second"
         case .reopenProblem: "/problems/{problemID}/reopen"
@@ -93,6 +115,24 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .reportCreate: "/reports"
         case .adminUnits, .adminUnitCreate: "/admin/units"
         case .adminUsers, .adminUserCreate: "/admin/users"
+        case .adminUnit: "/admin/units/{unitID}"
+        case .adminUnitRename: "/admin/units/{unitID}/rename"
+        case .adminUnitMove: "/admin/units/{unitID}/move"
+        case .adminUnitRetire: "/admin/units/{unitID}/retire"
+        case .adminUnitRestore: "/admin/units/{unitID}/restore"
+        case .adminUser: "/admin/users/{userID}"
+        case .adminUserReset: "/admin/users/{userID}/reset"
+        case .adminUserDeactivate: "/admin/users/{userID}/deactivate"
+        case .adminUserActivate: "/admin/users/{userID}/activate"
+        case .adminUserGrant: "/admin/users/{userID}/grants"
+        case .adminUserRevoke: "/admin/users/{userID}/grants/remove"
+        case .adminPeople, .adminPersonCreate: "/admin/people"
+        case .organisationImportForm, .organisationImportPreview: "/admin/import"
+        case .organisationImportConfirm: "/admin/import/confirm"
+        case .organisationTemplate: "/admin/import/template.xlsx"
+        case .passwordForm, .passwordChange: "/me/password"
+        case .mySessions: "/me/sessions"
+        case .endMySession: "/me/sessions/{sessionID}/end"
 
         case .apiLogin: "/api/v1/login"
         case .apiLogout: "/api/v1/logout"
@@ -115,19 +155,30 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .apiUploadEvidence: "/api/v1/problems/{problemID}/evidence"
         case .apiDownloadEvidence: "/api/v1/evidence/{evidenceID}"
         case .apiRequestClosure: "/api/v1/problems/{problemID}/closure"
+        case .apiWithdrawClosure: "/api/v1/problems/{problemID}/closure/withdraw"
         case .apiFirstReview: "/api/v1/problems/{problemID}/closure/first-review"
         case .apiSecondReview: "/api/v1/problems/{problemID}/closure/second-review"
         case .apiReopen: "/api/v1/problems/{problemID}/reopen"
         case .apiLedger: "/api/v1/ledger"
         case .apiCounts: "/api/v1/counts"
         case .apiAuditLog: "/api/v1/audit"
+        case .apiChangePassword: "/api/v1/me/password"
+        case .apiMySessions: "/api/v1/me/sessions"
+        case .apiEndMySession: "/api/v1/me/sessions/{sessionID}"
+        case .apiResetPassword: "/api/v1/users/{userID}/password-reset"
+        case .apiDeactivateUser: "/api/v1/users/{userID}/deactivate"
+        case .apiActivateUser: "/api/v1/users/{userID}/activate"
+        case .apiAddGrant: "/api/v1/users/{userID}/grants"
+        case .apiRemoveGrant: "/api/v1/users/{userID}/grants/{role}/{unitID}"
         }
     }
 
     public var access: Access {
         switch self {
         case .loginForm, .login, .logout, .apiLogin: .open
-        case .apiLogout, .apiMe: .signedIn
+        case .apiLogout, .apiMe, .apiChangePassword, .apiMySessions, .apiEndMySession, .passwordForm, .passwordChange,
+            .mySessions, .endMySession:
+            .signedIn
         case .home, .ledger, .ledgerExport, .clusters, .sources, .source, .problem, .evidenceFile, .reportForm,
             .reportCreate, .apiListUnits, .apiGetUnit, .apiListCategories, .apiListSources, .apiGetSource,
             .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence, .apiLedger, .apiCounts:
@@ -141,12 +192,19 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .taskEditForm, .taskEdit, .taskComplete, .apiUpdateTask, .apiCompleteTask: .action(.editTask)
         case .progressAdd, .apiAddProgress: .action(.addProgress)
         case .evidenceUpload, .apiUploadEvidence: .action(.uploadEvidence)
-        case .closureRequest, .apiRequestClosure: .action(.requestClosure)
+        case .closureRequest, .apiRequestClosure, .closureWithdraw, .apiWithdrawClosure: .action(.requestClosure)
         case .reviewFirst, .apiFirstReview: .action(.firstReview)
         case .reviewSecond, .apiSecondReview: .action(.secondReview)
         case .reopenProblem, .apiReopen: .action(.reopen)
-        case .adminUnits, .adminUnitCreate, .apiCreateUnit: .action(.manageUnits)
-        case .adminUsers, .adminUserCreate, .apiListUsers, .apiCreateUser, .apiGetUser: .action(.manageUsers)
+        case .adminUnits, .adminUnitCreate, .apiCreateUnit, .adminUnit, .adminUnitRename, .adminUnitMove,
+            .adminUnitRetire, .adminUnitRestore:
+            .action(.manageUnits)
+        case .adminUsers, .adminUserCreate, .apiListUsers, .apiCreateUser, .apiGetUser, .adminUser, .adminUserReset,
+            .adminUserDeactivate, .adminUserActivate, .adminUserGrant, .adminUserRevoke, .adminPeople,
+            .adminPersonCreate, .organisationImportForm, .organisationImportPreview, .organisationImportConfirm,
+            .organisationTemplate, .apiResetPassword, .apiDeactivateUser, .apiActivateUser, .apiAddGrant,
+            .apiRemoveGrant:
+            .action(.manageUsers)
         case .apiSaveCategory: .action(.editCategories)
         case .apiAuditLog: .action(.readAuditLog)
         }

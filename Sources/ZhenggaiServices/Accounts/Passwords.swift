@@ -1,17 +1,33 @@
 import Dispatch
+import Foundation
 import HummingbirdBcrypt
 
 /// Password rules and hashing (bcrypt), shared by the web, the API and the command line.
 public enum Passwords {
-    public static func checkStrength(_ password: String) throws(PasswordError) {
-        guard password.count >= 8 else { throw .tooShort }
+    public static let minimumLength = 10
+
+    /// At least ten characters, not one of the most common passwords (or one with digits added), not the
+    /// user name, and not one character or a run like 1234567890 repeated.
+    public static func checkStrength(_ password: String, username: String? = nil) throws(PasswordError) {
+        guard password.count >= minimumLength else { throw .tooShort }
         guard password.utf8.count <= 72 else { throw .tooLong }  // bcrypt reads only the first 72 bytes
-        let classes = [
-            password.contains(where: \.isLetter), password.contains(where: \.isNumber),
-            password.contains(where: { !$0.isLetter && !$0.isNumber }),
-        ]
-        guard classes.filter({ $0 }).count >= 2 else { throw .tooSimple }
+        let lower = password.lowercased()
+        if let username, !username.isEmpty, lower.contains(username.lowercased()) { throw .containsUsername }
+        guard Set(lower).count >= 4 else { throw .tooSimple }
+        let core = String(lower.drop(while: { $0.isNumber }).reversed().drop(while: { !$0.isLetter }).reversed())
+        if common.contains(lower) || (core.count >= 6 && common.contains(core)) { throw .tooCommon }
     }
+
+    /// The shipped list (Resources/common-passwords.txt), read once.
+    static let common: Set<String> = {
+        guard
+            let url = Bundle.module.url(
+                forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return [] }
+        return Set(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init))
+    }()
 
     /// Hashes on the calling thread: for the command line and tests.
     public static func hash(_ password: String, cost: Int = 12) -> String {
@@ -34,7 +50,7 @@ public enum Passwords {
         }
     }
 
-    /// A password for a machine-made account: 16 characters from an alphabet without look-alikes.
+    /// A password for a machine-made account or a reset: 16 characters from an alphabet without look-alikes.
     public static func random() -> String {
         let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
@@ -42,14 +58,17 @@ public enum Passwords {
     }
 }
 
-public enum PasswordError: Error, CustomStringConvertible {
-    case tooShort, tooLong, tooSimple
+public enum PasswordError: Error, CustomStringConvertible, Equatable {
+    case tooShort, tooLong, tooSimple, tooCommon, containsUsername, wrongCurrent
 
     public var description: String {
         switch self {
-        case .tooShort: "密码至少 8 位。"
+        case .tooShort: "密码至少 \(Passwords.minimumLength) 位。"
         case .tooLong: "密码不超过 72 个字节（约 24 个汉字）。"
-        case .tooSimple: "密码须包含字母、数字、符号中的至少两类。"
+        case .tooSimple: "密码过于简单（同一字符或少数几个字符反复出现），请换一个。"
+        case .tooCommon: "这是常见密码（或常见密码加数字），很容易被猜中，请换一个。"
+        case .containsUsername: "密码不能包含用户名。"
+        case .wrongCurrent: "当前密码不正确。"
         }
     }
 }

@@ -48,8 +48,14 @@ public struct SignIn: Sendable {
         let keys = Self.throttleKeys(username: username, address: address)
         let limits = [policy.maxFailures, policy.maxFailures * 10, policy.maxFailures * 4]
         var over = false
-        for (key, limit) in zip(keys, limits) where try await store.countAttempt(key: key, window: window) > limit {
+        for (index, (key, limit)) in zip(keys, limits).enumerated() {
+            let count = try await store.countAttempt(key: key, window: window)
+            guard count > limit else { continue }
             over = true
+            // Told once, when the lock begins: the admin sees it in the audit log, the user at next sign-in.
+            if count == limit + 1 && index < 2 {
+                try await store.recordLockout(username: username, address: address, minutes: policy.lockoutMinutes)
+            }
         }
         if over {
             try await store.recordLoginAttempt(username: username, address: address, succeeded: false)

@@ -5,7 +5,7 @@ public import ZhenggaiStore
 /// Reading the ledger for one reader: the query they sent becomes the store's filter, in their scope.
 public enum LedgerReading {
     /// A unit outside the reader's scope is refused (not silently emptied), and 只看我负责的 means the items
-    /// where the reader is the 责任领导.
+    /// where the reader is the 责任领导 or the 责任人.
     public static func filter(
         _ query: LedgerQuery, reader: Principal, readerID: UUID, store: Store, today: LocalDate
     ) async throws -> LedgerFilter {
@@ -14,7 +14,8 @@ public enum LedgerReading {
         filter.round = query.round
         filter.categoryCode = query.category
         filter.statuses = query.statuses
-        filter.leaderID = query.mine ? readerID : query.leader
+        filter.leaderID = query.leader
+        if query.mine { filter.responsibleUserID = readerID }
         filter.text = query.text
         if query.overdue { filter.overdueOn = today }
         if let unitID = query.unit {

@@ -17,21 +17,30 @@ public enum Commands {
         return try openStore(configuration, logger: logger)
     }
 
-    /// Opens the store, migrates it, and on the first start creates `admin` with a random password that is
-    /// printed once. Returns the password when it created the account.
-    public static func prepare(_ store: Store) async throws -> String? {
+    /// The name a county gets when none is given at the first start.
+    public static let placeholderCountyName = "本县"
+
+    /// Opens the store, migrates it, and on the first start creates the county (named `countyName`, or
+    /// 「本县」 until it is renamed) and `admin` with a random password that is printed once. A county still
+    /// called 「本县」 takes the name given on a later start. Returns the password when it created the account.
+    public static func prepare(_ store: Store, countyName: String? = nil) async throws -> String? {
         try await store.migrate()
+        let tops = try await store.units(in: .everything).filter { $0.parentID == nil }
+        if let countyName, tops.count == 1, tops[0].name == placeholderCountyName, countyName != tops[0].name {
+            _ = try await store.renameUnit(tops[0].id, to: countyName, by: .commandLine)
+        }
         guard try await store.userCount() == 0 else { return nil }
         let county: UnitNode
-        if let existing = try await store.units(in: .everything).first(where: { $0.parentID == nil }) {
+        if let existing = tops.first {
             county = existing
         } else {
-            county = try await store.createUnit(name: "本县", kind: .county, parentID: nil, by: .commandLine)
+            county = try await store.createUnit(
+                name: countyName ?? placeholderCountyName, kind: .county, parentID: nil, by: .commandLine)
         }
         let password = Passwords.random()
         _ = try await store.createUser(
-            username: "admin", displayName: "系统管理员", passwordHash: try Passwords.hash(password),
-            grants: [NewGrant(role: .admin, unitID: county.id)], by: .commandLine)
+            username: "admin", displayName: "系统管理员", passwordHash: Passwords.hash(password),
+            grants: [NewGrant(role: .admin, unitID: county.id)], mustChangePassword: true, by: .commandLine)
         return password
     }
 
@@ -70,11 +79,12 @@ public enum Commands {
     public static func addUser(
         username: String, displayName: String?, role: Role, unit: String, password: String, store: Store
     ) async throws -> User {
-        try Passwords.checkStrength(password)
+        try Passwords.checkStrength(password, username: username)
         let unitNode = try await store.unit(named: unit)
+        // Whoever typed the password is not the person who will use it: it is changed at the first login.
         return try await store.createUser(
-            username: username, displayName: displayName ?? username, passwordHash: try Passwords.hash(password),
-            grants: [NewGrant(role: role, unitID: unitNode.id)], by: .commandLine)
+            username: username, displayName: displayName ?? username, passwordHash: Passwords.hash(password),
+            grants: [NewGrant(role: role, unitID: unitNode.id)], mustChangePassword: true, by: .commandLine)
     }
 }
 

@@ -108,6 +108,7 @@ extension Store {
             let next = try ClosureWorkflow().requestClosure(
                 status: Self.status(model), tasks: tasks.map(Self.summary), evidenceCount: evidenceCount,
                 statement: statement)
+            try await self.requireReviewers(for: model, asker: actor.id, on: tx.db)
             model.closureStatement = statement.trimmingCharacters(in: .whitespacesAndNewlines)
             model.requestedBy = actor.id
             model.firstReviewedBy = nil
@@ -131,6 +132,57 @@ extension Store {
             if next == .closed || next == .stageCompleted { model.closedOn = LocalDate(tx.now).iso }
             return next
         }
+    }
+
+    /// The asker withdraws a request nobody has reviewed yet.
+    public func withdrawClosure(problemID: UUID, by actor: AuditActor) async throws -> Problem {
+        try await transition(problemID, kind: "withdraw", note: "", by: actor) { model, tx in
+            // The state before the request, from the request's own audit entry: the chain's order is total,
+            // where two events in one millisecond would tie on their timestamps.
+            struct Before: Decodable { var status: ProblemStatus }
+            let entry = try await AuditEntryModel.query(on: tx.db).filter(\.$entity == "problem")
+                .filter(\.$entityID == problemID.uuidString).filter(\.$action == "closure.request")
+                .sort(\.$id, .descending).first()
+            let previous =
+                entry?.before.flatMap { try? JSONDecoder().decode(Before.self, from: Data($0.utf8)).status } ?? .open
+            let next = try ClosureWorkflow().withdraw(
+                status: Self.status(model), round: Self.round(model), actorID: actor.id?.uuidString ?? "",
+                previous: previous)
+            model.requestedBy = nil
+            model.firstReviewedBy = nil
+            return next
+        }
+    }
+
+    /// No request may leave an item nobody may review: someone other than the asker must be able to give the
+    /// first review (a secretary at the unit or above it), and someone the second (an inspector, or a secretary
+    /// above the unit). Checked inside the request's transaction, against the accounts as they are now.
+    func requireReviewers(for problem: ProblemModel, asker: UUID?, on database: any Database) async throws {
+        let path = problem.unitPath
+        let rows = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT g.user_id AS user_id, g.role AS role, n.path AS path
+            FROM role_grants g JOIN units n ON n.id = g.unit_id JOIN users u ON u.id = g.user_id
+            WHERE u.active = \(bind: true) AND g.role IN ('secretary', 'inspector')
+            """
+        ).all()
+        var first = false
+        var second = false
+        var askerIsSecretary = false
+        for row in rows {
+            let userID = try row.decode(column: "user_id", as: UUID.self)
+            let role = try row.decode(column: "role", as: String.self)
+            let grantPath = try row.decode(column: "path", as: String.self)
+            guard path.hasPrefix(grantPath) else { continue }
+            if userID == asker {
+                if role == "secretary" { askerIsSecretary = true }
+                continue
+            }
+            if role == "secretary" { first = true }
+            if role == "inspector" || (role == "secretary" && grantPath != path) { second = true }
+        }
+        guard first else { throw StoreError.workflow(.noFirstReviewer(askerIsSecretary: askerIsSecretary)) }
+        guard second else { throw StoreError.workflow(.noSecondReviewer) }
     }
 
     public func returnClosure(

@@ -18,6 +18,8 @@ extension Store {
                 for root in filter.scope.roots { subtree(group, root) }
             }
         }
+        // Withdrawn (撤销) items leave every list and count; they stay in the audit log and can be restored.
+        query.filter(\.$withdrawnAt == nil)
         if let path = filter.unitPath { query.group(.and) { subtree($0, path) } }
         if let sourceID = filter.sourceID { query.filter(\.$sourceID == sourceID) }
         if let round = filter.round {
@@ -35,6 +37,16 @@ extension Store {
                     embed:
                         "\(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") WHERE \(ident: "leader_id") = \(bind: leaderID))"
                 ))
+        }
+        if let userID = filter.responsibleUserID {
+            query.filter(
+                .sql(
+                    embed: """
+                        \(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") \
+                        WHERE \(ident: "withdrawn_at") IS NULL AND (\(ident: "leader_id") = \(bind: userID) \
+                        OR \(ident: "assignee_person_id") IN \
+                        (SELECT \(ident: "id") FROM \(ident: "people") WHERE \(ident: "user_id") = \(bind: userID))))
+                        """))
         }
         if let today = filter.overdueOn {
             query.filter(\.$status ~~ Self.unfinishedStatuses.map(\.rawValue))
@@ -141,7 +153,8 @@ extension Store {
         for start in stride(from: 0, to: ids.count, by: 2_000) {
             let chunk = Array(ids[start..<min(start + 2_000, ids.count)])
             let entries = try await sql.select().columns("problem_id", "on_date", "text").from("progress_entries")
-                .where("problem_id", .in, chunk).orderBy("on_date").orderBy("created_at").all()
+                .where("problem_id", .in, chunk).where("withdrawn_at", .is, SQLLiteral.null)
+                .orderBy("on_date").orderBy("created_at").all()
             for entry in entries {
                 let onDate = try entry.decode(column: "on_date", as: String.self)
                 let day = LocalDate(iso: onDate)?.chinese ?? onDate
@@ -217,31 +230,38 @@ extension Store {
 extension Store {
     /// Unfinished tasks with a deadline up to `horizon`, in the scope, optionally only those one leader leads;
     /// most urgent first.
-    public func dueTasks(scope: Scope, leaderID: UUID?, today: LocalDate, horizon: LocalDate, limit: Int = 50)
-        async throws -> [DueTask]
-    {
+    public func dueTasks(
+        scope: Scope, responsibleUserID: UUID?, today: LocalDate, horizon: LocalDate, limit: Int = 50
+    ) async throws -> [DueTask] {
         var filter = LedgerFilter(scope: scope, statuses: Self.unfinishedStatuses)
-        filter.leaderID = leaderID
+        filter.responsibleUserID = responsibleUserID
         let problemQuery = try await filtered(filter)
         let problems = try await problemQuery.all()
         guard !problems.isEmpty else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: problems.map { ($0.id!, $0) })
         let query = TaskModel.query(on: db)
             .filter(\.$problemID ~~ Array(byID.keys))
+            .filter(\.$withdrawnAt == nil)
             .filter(\.$status == TaskStatus.inProgress.rawValue)
             .filter(\.$kind != RectificationKind.ongoing.rawValue)
             .filter(\.$deadline <= horizon.iso)
             .sort(\.$deadline).sort(\.$id)
             .limit(limit)
-        if let leaderID { query.filter(\.$leaderID == leaderID) }
+        if let responsibleUserID {
+            let personID = try await PersonModel.query(on: db).filter(\.$userID == responsibleUserID).first()?.id
+            query.group(.or) { group in
+                group.filter(\.$leaderID == responsibleUserID)
+                if let personID { group.filter(\.$assigneePersonID == personID) }
+            }
+        }
         let models = try await query.all()
-        let names = try await userNames(Set(models.compactMap(\.leaderID)))
+        let names = try await personNames(Set(models.compactMap(\.leaderPersonID)))
         let unitNames = try await unitNames(Set(problems.map(\.unitID)))
         return models.compactMap { model in
             guard let problemModel = byID[model.problemID], let deadline = model.deadline.flatMap(LocalDate.init(iso:))
             else { return nil }
             return DueTask(
-                task: Self.task(model, leaderName: model.leaderID.flatMap { names[$0] }),
+                task: Self.task(model, leaderName: model.leaderPersonID.flatMap { names[$0] }),
                 problem: Self.problem(problemModel, unitName: unitNames[problemModel.unitID] ?? ""),
                 daysLeft: today.days(until: deadline))
         }

@@ -26,6 +26,7 @@ extension Store {
             guard let unit = try await UnitModel.find(new.unitID, on: tx.db) else {
                 throw StoreError.notFound(what: "被巡察（检查）单位")
             }
+            try await Self.requireActive(new.unitID, on: tx.db)
             let round = new.round ?? 0
             let key = "source:\(new.kind.code)\(new.feedbackDate.year)-\(round)"
             let ordinal = try await Self.next(counter: key, on: tx.db)
@@ -128,6 +129,7 @@ extension Store {
         }
         let unitID = new.unitID ?? source.unitID
         guard let unit = try await UnitModel.find(unitID, on: tx.db) else { throw StoreError.notFound(what: "单位") }
+        try await Self.requireActive(unitID, on: tx.db)
         guard unit.path.hasPrefix(source.unitPath) else {
             throw StoreError.invalid(field: "所属单位", message: "问题所属单位须为来源所针对的单位或其下属单位。")
         }

@@ -12,8 +12,10 @@ extension Store {
         guard !fields.leadUnit.trimmingCharacters(in: .whitespaces).isEmpty, fields.leadUnit.count <= 200 else {
             throw .invalid(field: "责任单位", message: "不能为空，且不超过 200 字。")
         }
-        guard !fields.assignee.trimmingCharacters(in: .whitespaces).isEmpty, fields.assignee.count <= 100 else {
-            throw .invalid(field: "责任人", message: "不能为空，且不超过 100 字。")
+        guard fields.assigneePersonID != nil || !fields.assignee.trimmingCharacters(in: .whitespaces).isEmpty,
+            fields.assignee.count <= 100
+        else {
+            throw .invalid(field: "责任人", message: "请从人员中选择；本系统以外的人员可直接填写姓名（不超过 100 字）。")
         }
         if (fields.supportingUnits ?? "").count > 500 {
             throw .invalid(field: "配合单位", message: "不超过 500 字。")
@@ -23,23 +25,51 @@ extension Store {
         }
     }
 
-    /// The 责任领导 is a person of the inspected unit: someone holding a role at the source's unit or below
-    /// it. Anyone else is refused the same way whether they exist or not, so a forged id learns nothing.
-    func checkLeader(_ id: UUID?, problem: ProblemModel, on database: any Database) async throws {
-        guard let id else { return }
+    /// The 责任领导 and the 责任人 as people: the leader must be a person of the inspected unit (the source's
+    /// unit or one below it), and so must a chosen 责任人; anyone else is refused the same way whether they
+    /// exist or not, so a forged id learns nothing. A 责任人 outside the system stays as typed text.
+    struct ResolvedPeople {
+        var leaderPersonID: UUID?
+        var leaderUserID: UUID?
+        var assigneePersonID: UUID?
+        var assignee: String
+    }
+
+    func resolvePeople(_ fields: TaskFields, problem: ProblemModel, on database: any Database) async throws
+        -> ResolvedPeople
+    {
         guard let source = try await SourceModel.find(problem.sourceID, on: database),
             let unit = try await UnitModel.find(source.unitID, on: database)
         else { throw StoreError.notFound(what: "来源") }
-        let grants = try await RoleGrantModel.query(on: database).filter(\.$userID == id).all()
-        var inside = false
-        for grant in grants {
-            if let path = try await UnitModel.find(grant.unitID, on: database)?.path, path.hasPrefix(unit.path) {
-                inside = true
+        func inside(_ person: PersonModel?) async throws -> PersonModel? {
+            guard let person, let path = try await UnitModel.find(person.unitID, on: database)?.path,
+                path.hasPrefix(unit.path)
+            else { return nil }
+            return person
+        }
+        var resolved = ResolvedPeople(assignee: fields.assignee.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let id = fields.leaderPersonID {
+            guard let person = try await inside(try await PersonModel.find(id, on: database)) else {
+                throw StoreError.invalid(field: "责任领导", message: "须是「\(unit.name)」或其下属单位的人员，请从列表中选择。")
             }
+            resolved.leaderPersonID = person.id
+            resolved.leaderUserID = person.userID
+        } else if let userID = fields.leaderID {
+            let person = try await PersonModel.query(on: database).filter(\.$userID == userID).first()
+            guard let person = try await inside(person) else {
+                throw StoreError.invalid(field: "责任领导", message: "须是「\(unit.name)」或其下属单位的人员，请从列表中选择。")
+            }
+            resolved.leaderPersonID = person.id
+            resolved.leaderUserID = userID
         }
-        guard inside, try await UserModel.find(id, on: database) != nil else {
-            throw StoreError.invalid(field: "责任领导", message: "须是「\(unit.name)」或其下属单位的人员，请从列表中选择。")
+        if let id = fields.assigneePersonID {
+            guard let person = try await inside(try await PersonModel.find(id, on: database)) else {
+                throw StoreError.invalid(field: "责任人", message: "须是「\(unit.name)」或其下属单位的人员，请从列表中选择。")
+            }
+            resolved.assigneePersonID = person.id
+            resolved.assignee = person.name
         }
+        return resolved
     }
 
     /// The people who may be a problem's 责任领导 (the rule of `checkLeader`), for the pickers.
@@ -49,6 +79,15 @@ extension Store {
             let unit = try await UnitModel.find(source.unitID, on: db)
         else { throw StoreError.notFound(what: "来源") }
         return try await users(in: Scope(subtree: unit.path))
+    }
+
+    /// The people who may be named on a problem's tasks (责任领导 and 责任人), for the pickers.
+    public func taskPeople(problemID: UUID) async throws -> [Person] {
+        let problem = try await Self.problemModel(problemID, on: db)
+        guard let source = try await SourceModel.find(problem.sourceID, on: db),
+            let unit = try await UnitModel.find(source.unitID, on: db)
+        else { throw StoreError.notFound(what: "来源") }
+        return try await people(in: Scope(subtree: unit.path))
     }
 
     public func createTask(problemID: UUID, _ fields: TaskFields, by actor: AuditActor) async throws
@@ -62,12 +101,12 @@ extension Store {
         let problem = try await Self.problemModel(problemID, on: tx.db)
         let status = ProblemStatus(rawValue: problem.status) ?? .open
         guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-        try await checkLeader(fields.leaderID, problem: problem, on: tx.db)
+        let people = try await resolvePeople(fields, problem: problem, on: tx.db)
         let model = TaskModel()
         model.id = self.ids.next()
         model.problemID = problemID
         model.position = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).count() + 1
-        Self.apply(fields, to: model)
+        Self.apply(fields, people, to: model)
         model.status = TaskStatus.inProgress.rawValue
         model.version = 1
         model.createdAt = tx.now
@@ -107,9 +146,9 @@ extension Store {
         if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
             throw StoreError.workflow(.ongoingTaskCannotComplete)
         }
-        try await checkLeader(fields.leaderID, problem: problem, on: tx.db)
+        let people = try await resolvePeople(fields, problem: problem, on: tx.db)
         let before = try await task(model, on: tx.db)
-        Self.apply(fields, to: model)
+        Self.apply(fields, people, to: model)
         model.version += 1
         model.updatedAt = tx.now
         try await model.save(on: tx.db)
@@ -170,10 +209,12 @@ extension Store {
             let chunk = Array(problemIDs[start..<min(start + 2_000, problemIDs.count)])
             rows += try await sql.select()
                 .columns(
-                    "id", "problem_id", "measure", "kind", "leader_id", "lead_unit", "supporting_units", "assignee",
-                    "deadline", "status", "completed_on", "version", "position", "created_at"
+                    "id", "problem_id", "measure", "kind", "leader_id", "leader_person_id", "lead_unit",
+                    "supporting_units",
+                    "assignee", "assignee_person_id", "deadline", "status", "completed_on", "version", "position",
+                    "created_at"
                 )
-                .from("tasks").where("problem_id", .in, chunk)
+                .from("tasks").where("problem_id", .in, chunk).where("withdrawn_at", .is, SQLLiteral.null)
                 .all()
         }
         struct Row {
@@ -189,7 +230,8 @@ extension Store {
             let kind = RectificationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .scheduled
             let status = TaskStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress
             let leaderID = try row.decode(column: "leader_id", as: UUID?.self)
-            if let leaderID { leaderIDs.insert(leaderID) }
+            let leaderPersonID = try row.decode(column: "leader_person_id", as: UUID?.self)
+            if let leaderPersonID { leaderIDs.insert(leaderPersonID) }
             let problemID = try row.decode(column: "problem_id", as: UUID.self)
             decoded.append(
                 Row(
@@ -198,8 +240,10 @@ extension Store {
                     task: RectificationTask(
                         id: try row.decode(column: "id", as: UUID.self), problemID: problemID,
                         measure: try row.decode(column: "measure", as: String.self), kind: kind, leaderID: leaderID,
-                        leaderName: nil, leadUnit: try row.decode(column: "lead_unit", as: String.self),
+                        leaderPersonID: leaderPersonID, leaderName: nil,
+                        leadUnit: try row.decode(column: "lead_unit", as: String.self),
                         supportingUnits: try row.decode(column: "supporting_units", as: String.self),
+                        assigneePersonID: try row.decode(column: "assignee_person_id", as: UUID?.self),
                         assignee: try row.decode(column: "assignee", as: String.self),
                         deadline: try row.decode(column: "deadline", as: String?.self).flatMap(LocalDate.init(iso:)),
                         status: status,
@@ -210,10 +254,10 @@ extension Store {
         decoded.sort {
             ($0.position, $0.createdAt, $0.task.id.uuidString) < ($1.position, $1.createdAt, $1.task.id.uuidString)
         }
-        let names = try await userNames(leaderIDs)
+        let names = try await personNames(leaderIDs)
         var result: [UUID: [RectificationTask]] = [:]
         for var row in decoded {
-            row.task.leaderName = row.task.leaderID.flatMap { names[$0] }
+            row.task.leaderName = row.task.leaderPersonID.flatMap { names[$0] }
             result[row.problemID, default: []].append(row.task)
         }
         return result
@@ -221,7 +265,7 @@ extension Store {
 
     func task(_ model: TaskModel, on database: any Database) async throws -> RectificationTask {
         var leaderName: String?
-        if let leaderID = model.leaderID { leaderName = try await UserModel.find(leaderID, on: database)?.displayName }
+        if let id = model.leaderPersonID { leaderName = try await PersonModel.find(id, on: database)?.name }
         return Self.task(model, leaderName: leaderName)
     }
 
@@ -230,8 +274,9 @@ extension Store {
         let status = TaskStatus(rawValue: model.status) ?? .inProgress
         return RectificationTask(
             id: model.id!, problemID: model.problemID, measure: model.measure, kind: kind, leaderID: model.leaderID,
-            leaderName: leaderName, leadUnit: model.leadUnit, supportingUnits: model.supportingUnits,
-            assignee: model.assignee, deadline: model.deadline.flatMap(LocalDate.init(iso:)), status: status,
+            leaderPersonID: model.leaderPersonID, leaderName: leaderName, leadUnit: model.leadUnit,
+            supportingUnits: model.supportingUnits, assigneePersonID: model.assigneePersonID, assignee: model.assignee,
+            deadline: model.deadline.flatMap(LocalDate.init(iso:)), status: status,
             completedOn: model.completedOn.flatMap(LocalDate.init(iso:)),
             version: model.version)
     }
@@ -247,13 +292,15 @@ extension Store {
         ).run()
     }
 
-    static func apply(_ fields: TaskFields, to model: TaskModel) {
+    static func apply(_ fields: TaskFields, _ people: ResolvedPeople, to model: TaskModel) {
         model.measure = fields.measure.trimmingCharacters(in: .whitespacesAndNewlines)
         model.kind = fields.kind.rawValue
-        model.leaderID = fields.leaderID
+        model.leaderPersonID = people.leaderPersonID
+        model.leaderID = people.leaderUserID
         model.leadUnit = fields.leadUnit.trimmingCharacters(in: .whitespacesAndNewlines)
         model.supportingUnits = (fields.supportingUnits ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        model.assignee = fields.assignee.trimmingCharacters(in: .whitespacesAndNewlines)
+        model.assigneePersonID = people.assigneePersonID
+        model.assignee = people.assignee
         model.deadline = fields.deadline?.iso
     }
 

@@ -5,15 +5,24 @@ public import ZhenggaiCore
 
 /// A session as the server sees it: the user, and the CSRF token cookie-authenticated writes must echo.
 public struct SessionInfo: Sendable {
+    public var id: UUID
     public var user: User
     public var csrfToken: String
     public var kind: String
 }
 
+/// A session as its owner sees it on 「我的登录」.
+public struct SessionSummary: Sendable, Equatable {
+    public var id: UUID
+    public var kind: String
+    public var createdAt: Date
+    public var expiresAt: Date
+}
+
 extension Store {
     public func createUser(
         username rawUsername: String, displayName: String, passwordHash: String, phone: String? = nil,
-        grants: [NewGrant], by actor: AuditActor
+        grants: [NewGrant], mustChangePassword: Bool = false, person personID: UUID? = nil, by actor: AuditActor
     ) async throws -> User {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (2...40).contains(username.count),
@@ -28,37 +37,70 @@ extension Store {
             throw StoreError.invalid(field: "姓名", message: "不能为空，且不超过 50 字。")
         }
         guard !grants.isEmpty else { throw StoreError.invalid(field: "角色", message: "至少须指定一个角色和所在单位。") }
-        let user = try await write(actor) { tx in
-            if try await UserModel.query(on: tx.db).filter(\.$username == username).first() != nil {
-                throw StoreError.duplicate("用户名「\(username)」已被使用。")
+        return try await write(actor) { tx in
+            try await self.insertUser(
+                username: username, name: name, passwordHash: passwordHash, phone: phone, grants: grants,
+                mustChangePassword: mustChangePassword, person: personID, tx: tx)
+        }
+    }
+
+    func insertUser(
+        username: String, name: String, passwordHash: String, phone: String?, grants: [NewGrant],
+        mustChangePassword: Bool, person personID: UUID?, tx: WriteTransaction
+    ) async throws -> User {
+        if try await UserModel.query(on: tx.db).filter(\.$username == username).first() != nil {
+            throw StoreError.duplicate("用户名「\(username)」已被使用。")
+        }
+        let model = UserModel()
+        model.id = self.ids.next()
+        model.username = username
+        model.displayName = name
+        model.passwordHash = passwordHash
+        model.phone = phone
+        model.active = true
+        model.createdAt = tx.now
+        model.mustChangePassword = mustChangePassword
+        try await model.create(on: tx.db)
+        for grant in Set(grants.map { "\($0.role.rawValue)|\($0.unitID)" }).sorted() {
+            let parts = grant.split(separator: "|")
+            guard let unitID = UUID(uuidString: String(parts[1])),
+                try await UnitModel.find(unitID, on: tx.db) != nil
+            else { throw StoreError.notFound(what: "单位") }
+            let row = RoleGrantModel()
+            row.userID = model.id!
+            row.role = String(parts[0])
+            row.unitID = unitID
+            try await row.create(on: tx.db)
+        }
+        let user = try await self.user(model, on: tx.db)
+        // The hash is a secret too: it never enters the log.
+        try await tx.record(
+            "user.create", entity: "user", id: model.id!.uuidString, unitPath: user.grants.first?.unitPath,
+            before: nil, after: user)
+        // Every login is a person of the organisation: an existing person without a login (imported from a
+        // sheet, say) gets this one; otherwise a person is made at the unit of the first grant.
+        if let personID {
+            guard let person = try await PersonModel.find(personID, on: tx.db), person.userID == nil else {
+                throw StoreError.invalid(field: "人员", message: "该人员不存在或已有登录账号。")
             }
-            let model = UserModel()
-            model.id = self.ids.next()
-            model.username = username
-            model.displayName = name
-            model.passwordHash = passwordHash
-            model.phone = phone
-            model.active = true
-            model.createdAt = tx.now
-            try await model.create(on: tx.db)
-            for grant in Set(grants.map { "\($0.role.rawValue)|\($0.unitID)" }).sorted() {
-                let parts = grant.split(separator: "|")
-                guard let unitID = UUID(uuidString: String(parts[1])),
-                    try await UnitModel.find(unitID, on: tx.db) != nil
-                else { throw StoreError.notFound(what: "单位") }
-                let row = RoleGrantModel()
-                row.userID = model.id!
-                row.role = String(parts[0])
-                row.unitID = unitID
-                try await row.create(on: tx.db)
+            person.userID = model.id
+            try await person.save(on: tx.db)
+        } else if let grant = user.grants.first {
+            if let existing = try await PersonModel.query(on: tx.db).filter(\.$unitID == grant.unitID)
+                .filter(\.$name == name).filter(\.$userID == nil).first()
+            {
+                existing.userID = model.id
+                try await existing.save(on: tx.db)
+            } else {
+                var personName = name
+                while try await PersonModel.query(on: tx.db).filter(\.$unitID == grant.unitID)
+                    .filter(\.$name == personName).first() != nil
+                {
+                    personName += "（\(username)）"
+                }
+                _ = try await self.insertPerson(
+                    NewPerson(name: personName, unitID: grant.unitID), userID: model.id, tx: tx)
             }
-            let user = try await self.user(model, on: tx.db)
-            // The hash is a secret too: it never enters the log.
-            try await tx.record(
-                "user.create", entity: "user", id: model.id!.uuidString, unitPath: user.grants.first?.unitPath,
-                before: nil,
-                after: user)
-            return user
         }
         return user
     }
@@ -95,7 +137,7 @@ extension Store {
         grants.sort { ($0.unitPath.count, $0.role, $0.unitName) < ($1.unitPath.count, $1.role, $1.unitName) }
         return User(
             id: model.id!, username: model.username, displayName: model.displayName, active: model.active,
-            grants: grants)
+            grants: grants, mustChangePassword: model.mustChangePassword)
     }
 
     /// The stored bcrypt hash, for the server's login check only.
@@ -130,7 +172,8 @@ extension Store {
             model.expiresAt > clock.now(),
             let userModel = try await UserModel.find(model.userID, on: db), userModel.active
         else { return nil }
-        return SessionInfo(user: try await user(userModel, on: db), csrfToken: model.csrfToken, kind: model.kind)
+        return SessionInfo(
+            id: model.id!, user: try await user(userModel, on: db), csrfToken: model.csrfToken, kind: model.kind)
     }
 
     public func recordLoginAttempt(username: String, address: String, succeeded: Bool) async throws {
@@ -140,6 +183,137 @@ extension Store {
         model.succeeded = succeeded
         model.at = clock.now()
         try await model.create(on: db)
+    }
+
+    // MARK: Accounts: passwords, deactivation, grants, a person's own sessions
+
+    public func passwordHash(userID: UUID) async throws -> String {
+        guard let model = try await UserModel.find(userID, on: db) else { throw StoreError.notFound(what: "用户") }
+        return model.passwordHash
+    }
+
+    public func user(username: String) async throws -> User {
+        guard let model = try await UserModel.query(on: db).filter(\.$username == username).first() else {
+            throw StoreError.notFound(what: "用户「\(username)」")
+        }
+        return try await user(model, on: db)
+    }
+
+    /// Sets a new password. Every other session of the user ends (a changed password must lock out whoever
+    /// knew the old one); `keeping` names the session that made the change, if it was the user's own.
+    public func setPassword(
+        userID: UUID, hash: String, mustChange: Bool, keeping keptToken: String?, by actor: AuditActor
+    ) async throws {
+        try await write(actor) { tx in
+            guard let model = try await UserModel.find(userID, on: tx.db) else {
+                throw StoreError.notFound(what: "用户")
+            }
+            model.passwordHash = hash
+            model.mustChangePassword = mustChange
+            try await model.save(on: tx.db)
+            let sessions = SessionModel.query(on: tx.db).filter(\.$userID == userID)
+            if let keptToken { sessions.filter(\.$tokenHash != Self.tokenHash(keptToken)) }
+            try await sessions.delete()
+            let user = try await self.user(model, on: tx.db)
+            try await tx.record(
+                actor.id == userID ? "user.password.change" : "user.password.reset", entity: "user",
+                id: userID.uuidString, unitPath: user.grants.first?.unitPath, before: nil,
+                after: ["mustChangePassword": mustChange])
+        }
+    }
+
+    /// Deactivating ends every session and token of the user at once; the account and its history stay.
+    public func setActive(userID: UUID, active: Bool, by actor: AuditActor) async throws -> User {
+        try await write(actor) { tx in
+            guard let model = try await UserModel.find(userID, on: tx.db) else {
+                throw StoreError.notFound(what: "用户")
+            }
+            if actor.id == userID && !active {
+                throw StoreError.invalid(field: "账号", message: "不能停用自己的账号。")
+            }
+            let before = try await self.user(model, on: tx.db)
+            model.active = active
+            try await model.save(on: tx.db)
+            if !active { try await SessionModel.query(on: tx.db).filter(\.$userID == userID).delete() }
+            let after = try await self.user(model, on: tx.db)
+            try await tx.record(
+                active ? "user.activate" : "user.deactivate", entity: "user", id: userID.uuidString,
+                unitPath: after.grants.first?.unitPath, before: before, after: after)
+            return after
+        }
+    }
+
+    public func addGrant(userID: UUID, _ grant: NewGrant, by actor: AuditActor) async throws -> User {
+        try await write(actor) { tx in
+            guard let model = try await UserModel.find(userID, on: tx.db) else {
+                throw StoreError.notFound(what: "用户")
+            }
+            guard let unit = try await UnitModel.find(grant.unitID, on: tx.db) else {
+                throw StoreError.notFound(what: "单位")
+            }
+            guard unit.retiredOn == nil else {
+                throw StoreError.invalid(field: "所在单位", message: "「\(unit.name)」已撤销，不能再授予角色。")
+            }
+            let before = try await self.user(model, on: tx.db)
+            if try await RoleGrantModel.query(on: tx.db).filter(\.$userID == userID)
+                .filter(\.$role == grant.role.rawValue).filter(\.$unitID == grant.unitID).first() != nil
+            {
+                throw StoreError.duplicate("该用户在「\(unit.name)」已有「\(grant.role.label)」角色。")
+            }
+            let row = RoleGrantModel()
+            row.userID = userID
+            row.role = grant.role.rawValue
+            row.unitID = grant.unitID
+            try await row.create(on: tx.db)
+            let after = try await self.user(model, on: tx.db)
+            try await tx.record(
+                "user.grant.add", entity: "user", id: userID.uuidString, unitPath: unit.path, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    public func removeGrant(userID: UUID, _ grant: NewGrant, by actor: AuditActor) async throws -> User {
+        try await write(actor) { tx in
+            guard let model = try await UserModel.find(userID, on: tx.db) else {
+                throw StoreError.notFound(what: "用户")
+            }
+            let rows = try await RoleGrantModel.query(on: tx.db).filter(\.$userID == userID).all()
+            guard let row = rows.first(where: { $0.role == grant.role.rawValue && $0.unitID == grant.unitID }) else {
+                throw StoreError.notFound(what: "该角色")
+            }
+            guard rows.count > 1 else {
+                throw StoreError.invalid(
+                    field: "角色", message: "这是该用户唯一的角色。如该人员已离开，请停用账号，而不是删除最后一个角色。")
+            }
+            let before = try await self.user(model, on: tx.db)
+            try await row.delete(on: tx.db)
+            let after = try await self.user(model, on: tx.db)
+            let path = try await UnitModel.find(grant.unitID, on: tx.db)?.path
+            try await tx.record(
+                "user.grant.remove", entity: "user", id: userID.uuidString, unitPath: path, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    public func sessions(of userID: UUID) async throws -> [SessionSummary] {
+        try await SessionModel.query(on: db).filter(\.$userID == userID).filter(\.$expiresAt > clock.now())
+            .sort(\.$createdAt, .descending).all()
+            .map { SessionSummary(id: $0.id!, kind: $0.kind, createdAt: $0.createdAt, expiresAt: $0.expiresAt) }
+    }
+
+    /// Ends one of the user's own sessions (on another computer, a lost phone).
+    public func endSession(_ id: UUID, of userID: UUID, by actor: AuditActor) async throws {
+        try await write(actor) { tx in
+            guard let model = try await SessionModel.find(id, on: tx.db), model.userID == userID else {
+                throw StoreError.notFound(what: "登录会话")
+            }
+            try await model.delete(on: tx.db)
+            try await tx.record(
+                "session.end", entity: "user", id: userID.uuidString, unitPath: nil, before: nil,
+                after: ["session": id.uuidString])
+        }
     }
 
     /// Counts one more attempt under `key` and answers the count in the current window, in one statement:
@@ -159,6 +333,32 @@ extension Store {
             """
         ).first()
         return try row?.decode(column: "failures", as: Int.self) ?? 1
+    }
+
+    /// A user locked out from an address: an audit entry at the user's unit, so the unit's admin sees it
+    /// in the log; the user is told at their next sign-in (`failedSignInsSinceLastSuccess`).
+    public func recordLockout(username: String, address: String, minutes: Int) async throws {
+        guard let model = try await UserModel.query(on: db).filter(\.$username == username).first() else { return }
+        let user = try await self.user(model, on: db)
+        try await write(AuditActor(id: nil, name: "系统")) { tx in
+            try await tx.record(
+                "login.locked", entity: "user", id: model.id!.uuidString, unitPath: user.grants.first?.unitPath,
+                before: nil, after: ["address": address, "minutes": String(minutes)])
+        }
+    }
+
+    /// Failed sign-ins for this user since their last successful one (the one just made excluded): how many,
+    /// and the last one's address and time.
+    public func failedSignInsSinceLastSuccess(username: String) async throws -> (
+        count: Int, address: String?, at: Date?
+    ) {
+        let successes = try await LoginAttemptModel.query(on: db).filter(\.$username == username)
+            .filter(\.$succeeded == true).sort(\.$at, .descending).limit(2).all()
+        let since = successes.count > 1 ? successes[1].at : Date(timeIntervalSince1970: 0)
+        let until = successes.first?.at ?? clock.now()
+        let failures = try await LoginAttemptModel.query(on: db).filter(\.$username == username)
+            .filter(\.$succeeded == false).filter(\.$at > since).filter(\.$at <= until).sort(\.$at, .descending).all()
+        return (failures.count, failures.first?.address, failures.first?.at)
     }
 
     /// Takes back one counted attempt (a successful sign-in is not a failure).

@@ -12,6 +12,7 @@ final class UnitModel: Model, @unchecked Sendable {
     @OptionalField(key: "parent_id") var parentID: UUID?
     @Field(key: "path") var path: String
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "retired_on") var retiredOn: String?
     init() {}
 }
 
@@ -24,6 +25,31 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "phone") var phone: String?
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
+    @Field(key: "must_change_password") var mustChangePassword: Bool
+    init() {}
+}
+
+final class PersonModel: Model, @unchecked Sendable {
+    static let schema = "people"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "title") var title: String
+    @OptionalField(key: "phone") var phone: String?
+    @OptionalField(key: "user_id") var userID: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class ImportedNoteModel: Model, @unchecked Sendable {
+    static let schema = "imported_notes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "problem_id") var problemID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "text") var text: String
+    @Field(key: "imported_at") var importedAt: Date
+    @Field(key: "imported_by") var importedBy: String
+    @Field(key: "file_name") var fileName: String
     init() {}
 }
 
@@ -113,6 +139,8 @@ final class ProblemModel: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    @OptionalField(key: "withdrawn_reason") var withdrawnReason: String?
     init() {}
 }
 
@@ -123,9 +151,11 @@ final class TaskModel: Model, @unchecked Sendable {
     @Field(key: "measure") var measure: String
     @Field(key: "kind") var kind: String
     @OptionalField(key: "leader_id") var leaderID: UUID?
+    @OptionalField(key: "leader_person_id") var leaderPersonID: UUID?
     @Field(key: "lead_unit") var leadUnit: String
     @Field(key: "supporting_units") var supportingUnits: String
     @Field(key: "assignee") var assignee: String
+    @OptionalField(key: "assignee_person_id") var assigneePersonID: UUID?
     @OptionalField(key: "deadline") var deadline: String?
     @Field(key: "status") var status: String
     @OptionalField(key: "completed_on") var completedOn: String?
@@ -133,6 +163,8 @@ final class TaskModel: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    @OptionalField(key: "withdrawn_reason") var withdrawnReason: String?
     init() {}
 }
 
@@ -145,6 +177,8 @@ final class ProgressModel: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     @Field(key: "author_id") var authorID: UUID
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    @OptionalField(key: "withdrawn_reason") var withdrawnReason: String?
     init() {}
 }
 
@@ -159,6 +193,8 @@ final class EvidenceModel: Model, @unchecked Sendable {
     @Field(key: "sha256") var sha256: String
     @Field(key: "uploaded_by") var uploadedBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    @OptionalField(key: "withdrawn_reason") var withdrawnReason: String?
     init() {}
 }
 

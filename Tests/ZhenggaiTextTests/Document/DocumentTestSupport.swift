@@ -22,8 +22,8 @@ enum DocumentFixtures {
 
     static let evaluationFolder = repositoryRoot.appendingPathComponent("eval")
 
-    /// ../shared/seeds beside the repository; absent in a user's fresh clone.
-    static let seedsFolder = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+    /// The seed documents, copied unchanged into the repository (eval/seeds), so every clone runs their tests.
+    static let seedsFolder = repositoryRoot.appendingPathComponent("eval/seeds")
 
     static var seedsAvailable: Bool {
         FileManager.default.fileExists(atPath: seedsFolder.appendingPathComponent("README.md").path)

@@ -6,7 +6,7 @@ import ZhenggaiText
 struct ParserEvaluationTests {
     @Test(
         "The seeds: recall ≥ 0.95, nothing from measures or achievements, categories ≥ 85%",
-        .enabled(if: DocumentFixtures.seedsAvailable, "../shared/seeds is absent: skipped"))
+        .enabled(if: DocumentFixtures.seedsAvailable, "eval/seeds is absent: skipped"))
     func seeds() throws {
         let report = try ParserEvaluation.evaluate(directory: DocumentFixtures.evaluationFolder)
         let seeds = report.documents.filter { $0.name.hasPrefix("seed-") }
@@ -23,7 +23,7 @@ struct ParserEvaluationTests {
 
     @Test(
         "No problem comes from a measure section, and every problem sits in a problem section",
-        .enabled(if: DocumentFixtures.seedsAvailable, "../shared/seeds is absent: skipped"))
+        .enabled(if: DocumentFixtures.seedsAvailable, "eval/seeds is absent: skipped"))
     func seedRoles() throws {
         for url in try DocumentFixtures.seedFiles() {
             let document = try DocumentParser.parse(fileAt: url)

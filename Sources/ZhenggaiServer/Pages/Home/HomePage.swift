@@ -50,7 +50,7 @@ enum HomePage {
             let today = store.clock.today()
             let onlyLeader = caller.user.grants.allSatisfy { $0.role == .leader }
             let due = try await store.dueTasks(
-                scope: caller.scope, leaderID: onlyLeader ? caller.user.id : nil, today: today,
+                scope: caller.scope, responsibleUserID: onlyLeader ? caller.user.id : nil, today: today,
                 horizon: today.adding(days: settings.deadlineThresholds.green))
             var reviews: [ReviewRow] = []
             let waiting = try await store.ledger(

@@ -20,6 +20,8 @@ struct Layout: Encodable {
     var notice: String?
     var home = SiteRoute.home.link()
     var logout = SiteRoute.logout.link()
+    var account = SiteRoute.passwordForm.link()
+    var sessions = SiteRoute.mySessions.link()
 
     init(title: String, caller: Caller, section: SiteRoute?, notice: String? = nil) {
         self.title = title
@@ -38,6 +40,8 @@ struct Layout: Encodable {
 /// Outcomes of a form post, shown once on the page the post redirects to.
 enum Notice: String {
     case saved, created, uploaded, closureRequested, approved, returned, reopened, progressAdded, taskCompleted
+    case retired, restored, deactivated, activated, passwordChanged, sessionEnded, withdrawn, imported
+    case closureWithdrawn
 
     var text: String {
         switch self {
@@ -50,6 +54,15 @@ enum Notice: String {
         case .reopened: "已重新打开。"
         case .progressAdded: "整改进展已报送。"
         case .taskCompleted: "任务已标记完成。"
+        case .retired: "单位已撤销：保留在组织树和历史记录中，不能再录入新的事项。"
+        case .restored: "单位已恢复。"
+        case .deactivated: "账号已停用，该用户的所有登录已立即失效。"
+        case .activated: "账号已启用。"
+        case .passwordChanged: "密码已修改，您在其他设备上的登录已退出。"
+        case .sessionEnded: "该登录已退出。"
+        case .withdrawn: "已撤销。撤销的内容不再出现在台账和报告中，审计日志中仍有记录，可以恢复。"
+        case .imported: "已导入。"
+        case .closureWithdrawn: "已撤回销号申请，可以继续整改后再申请。"
         }
     }
 }
@@ -132,4 +145,30 @@ struct FieldErrors: Encodable {
     }
 
     var isEmpty: Bool { fields.isEmpty && summary == nil }
+}
+
+/// The options of the pickers every form shares: units as the tree they are, people with their unit.
+enum Pickers {
+    /// Units in tree order, indented by depth below the shallowest shown; retired units only when asked.
+    static func units(_ units: [UnitNode], selected: String, includeRetired: Bool = false) -> [LedgerPage.Option] {
+        let shown = UnitNode.treeOrder(units.filter { includeRetired || !$0.isRetired })
+        let top = shown.map(\.depth).min() ?? 0
+        return shown.map { unit in
+            let indent = String(repeating: "　", count: max(0, unit.depth - top))
+            let retired = unit.isRetired ? "（已撤销）" : ""
+            return LedgerPage.Option(
+                value: unit.id.uuidString, label: "\(indent)\(unit.name)\(retired)",
+                selected: unit.id.uuidString == selected)
+        }
+    }
+
+    /// People as 「姓名（单位·职务）」, by unit then name.
+    static func people(_ people: [Person], selected: String) -> [LedgerPage.Option] {
+        people.map { person in
+            let detail = [person.unitName, person.title].filter { !$0.isEmpty }.joined(separator: "·")
+            return LedgerPage.Option(
+                value: person.id.uuidString, label: "\(person.name)（\(detail)）",
+                selected: person.id.uuidString == selected)
+        }
+    }
 }

@@ -24,26 +24,6 @@ enum ProblemActions {
         @Sendable func back(_ request: Request, _ id: UUID, _ notice: Notice) -> Response {
             Pages.redirect(request, to: SiteRoute.problem.link(id), notice: notice)
         }
-        @Sendable func taskFields(_ form: FormInput) -> (TaskFields?, FieldErrors) {
-            var errors = FieldErrors()
-            let kind = RectificationKind(rawValue: form["kind"]) ?? .scheduled
-            var deadline: LocalDate?
-            if let raw = form.optional("deadline") {
-                deadline = LocalDate(iso: raw)
-                if deadline == nil { errors.add("deadline", "「完成时限」日期无效，请按 年-月-日 填写。") }
-            }
-            var leaderID: UUID?
-            if let raw = form.optional("leaderID") {
-                leaderID = UUID(uuidString: raw)
-                if leaderID == nil { errors.add("leaderID", "「责任领导」无效，请从列表中选择。") }
-            }
-            guard errors.isEmpty else { return (nil, errors) }
-            return (
-                TaskFields(
-                    measure: form["measure"], kind: kind, leaderID: leaderID, leadUnit: form["leadUnit"],
-                    supportingUnits: form["supportingUnits"], assignee: form["assignee"], deadline: deadline), errors
-            )
-        }
 
         return [
             Handler(
@@ -79,7 +59,7 @@ enum ProblemActions {
                 request, caller in
                 let id = try request.id("problemID")
                 let form = FormInput(request)
-                var (fields, errors) = taskFields(form)
+                var (fields, errors) = ProblemPage.taskFields(form)
                 if let fields {
                     do {
                         _ = try await store.createTask(problemID: id, fields, by: caller.actor)
@@ -188,6 +168,17 @@ enum ProblemActions {
                 } catch {
                     var forms = ProblemPage.Forms()
                     forms.statement = form.values["statement"] ?? ""
+                    forms.closureError = APIErrorMiddleware.describe(error).2
+                    return try await page(request, caller, id, forms)
+                }
+            },
+            Handler(.closureWithdraw, target: { r, _ in try await problemTarget(r) }) { request, caller in
+                let id = try request.id("problemID")
+                do {
+                    _ = try await store.withdrawClosure(problemID: id, by: caller.actor)
+                    return back(request, id, .closureWithdrawn)
+                } catch {
+                    var forms = ProblemPage.Forms()
                     forms.closureError = APIErrorMiddleware.describe(error).2
                     return try await page(request, caller, id, forms)
                 }

@@ -21,6 +21,7 @@ enum ProblemPage {
         var recurrenceSuspected: Bool
         var relapsedBy: String?
         var leaders: [Option]
+        var assignees: [Option]
         var kinds: [Option]
         var categories: [Option]
         var forms: Forms
@@ -54,6 +55,7 @@ enum ProblemPage {
         var createTask: String
         var upload: String
         var requestClosure: String
+        var withdrawClosure: String
         var reviewFirst: String
         var reviewSecond: String
         var reopen: String
@@ -64,6 +66,7 @@ enum ProblemPage {
             createTask = SiteRoute.taskCreate.link(id)
             upload = SiteRoute.evidenceUpload.link(id)
             requestClosure = SiteRoute.closureRequest.link(id)
+            withdrawClosure = SiteRoute.closureWithdraw.link(id)
             reviewFirst = SiteRoute.reviewFirst.link(id)
             reviewSecond = SiteRoute.reviewSecond.link(id)
             reopen = SiteRoute.reopenProblem.link(id)
@@ -139,17 +142,14 @@ enum ProblemPage {
         var createTask = false
         var uploadEvidence = false
         var requestClosure = false
+        var withdraw = false
         var firstReview = false
         var secondReview = false
         var reopen = false
         var workable = false
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = LedgerPage.Option
 
     struct Forms: Encodable {
         var task: [String: String] = ["kind": "scheduled"]
@@ -170,9 +170,38 @@ enum ProblemPage {
         var evidenceError: String?
     }
 
+    /// The task form, shared by the problem page and the task edit page: people are chosen from the list;
+    /// a 责任人 outside the system may be typed.
+    static func taskFields(_ form: FormInput) -> (TaskFields?, FieldErrors) {
+        var errors = FieldErrors()
+        let kind = RectificationKind(rawValue: form["kind"]) ?? .scheduled
+        var deadline: LocalDate?
+        if let raw = form.optional("deadline") {
+            deadline = LocalDate(iso: raw)
+            if deadline == nil { errors.add("deadline", "「完成时限」日期无效，请按 年-月-日 填写。") }
+        }
+        var ids: [String: UUID] = [:]
+        for (field, label) in [("leaderPersonID", "责任领导"), ("assigneePersonID", "责任人")] {
+            guard let raw = form.optional(field) else { continue }
+            guard let id = UUID(uuidString: raw) else {
+                errors.add(field, "「\(label)」无效，请从列表中选择。")
+                continue
+            }
+            ids[field] = id
+        }
+        guard errors.isEmpty else { return (nil, errors) }
+        return (
+            TaskFields(
+                measure: form["measure"], kind: kind, leaderPersonID: ids["leaderPersonID"], leadUnit: form["leadUnit"],
+                supportingUnits: form["supportingUnits"], assigneePersonID: ids["assigneePersonID"],
+                assignee: ids["assigneePersonID"] == nil ? form["assignee"] : "", deadline: deadline),
+            errors
+        )
+    }
+
     static let taskLabels = [
         "整改措施": "measure", "责任单位": "leadUnit", "责任人": "assignee", "配合单位": "supportingUnits",
-        "完成时限": "deadline", "责任领导": "leaderID",
+        "完成时限": "deadline", "责任领导": "leaderPersonID",
     ]
 
     static func render(
@@ -201,13 +230,13 @@ enum ProblemPage {
         can.createTask = allows(.createTask) && workable
         can.uploadEvidence = allows(.uploadEvidence) && (workable || problem.status == .stageCompleted)
         can.requestClosure = allows(.requestClosure) && workable && !detail.tasks.isEmpty
+        can.withdraw = problem.status == .pendingFirstReview && askedByMe
         can.firstReview = allows(.firstReview) && problem.status == .pendingFirstReview && !askedByMe
         can.secondReview =
             allows(.secondReview) && problem.status == .pendingSecondReview && !askedByMe
             && problem.firstReviewedBy != me
         can.reopen = allows(.reopen) && (problem.status == .closed || problem.status == .stageCompleted)
-        let users = try await store.leaderCandidates(problemID: problem.id)
-        let leaders = users.filter { user in user.grants.contains { $0.role == .leader || $0.role == .secretary } }
+        let people = try await store.taskPeople(problemID: problem.id)
         let categories = try await store.categories()
         let categoryName = categories.first { $0.code == problem.categoryCode }?.name ?? ""
         let trail = try await store.problemTrail(id)
@@ -279,11 +308,8 @@ enum ProblemPage {
             },
             can: can, similar: similar,
             recurrenceSuspected: similar.contains { $0.recurrence && $0.decision == nil }, relapsedBy: relapsedBy,
-            leaders: leaders.map {
-                Option(
-                    value: $0.id.uuidString, label: $0.displayName, selected: forms.task["leaderID"] == $0.id.uuidString
-                )
-            },
+            leaders: Pickers.people(people, selected: forms.task["leaderPersonID"] ?? ""),
+            assignees: Pickers.people(people, selected: forms.task["assigneePersonID"] ?? ""),
             kinds: RectificationKind.allCases.map {
                 Option(value: $0.rawValue, label: $0.label, selected: (forms.task["kind"] ?? "") == $0.rawValue)
             },

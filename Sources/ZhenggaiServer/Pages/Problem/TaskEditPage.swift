@@ -16,6 +16,7 @@ enum TaskEditPage {
         var values: [String: String]
         var errors: FieldErrors
         var leaders: [LedgerPage.Option]
+        var assignees: [LedgerPage.Option]
         var kinds: [LedgerPage.Option]
     }
 
@@ -29,17 +30,14 @@ enum TaskEditPage {
         {
             let taskID = try request.id("taskID")
             let problem = try await store.taskContext(taskID).problem
-            let users = try await store.leaderCandidates(problemID: problem.id)
+            let people = try await store.taskPeople(problemID: problem.id)
             let context = Context(
                 layout: Layout(title: "修改整改任务", caller: caller, section: .ledger),
                 action: SiteRoute.taskEdit.link(taskID), problemLink: SiteRoute.problem.link(problem.id),
                 problemNumber: problem.number, problemText: problem.text,
                 values: values, errors: errors,
-                leaders: users.filter { $0.grants.contains { $0.role == .leader || $0.role == .secretary } }.map {
-                    LedgerPage.Option(
-                        value: $0.id.uuidString, label: $0.displayName, selected: values["leaderID"] == $0.id.uuidString
-                    )
-                },
+                leaders: Pickers.people(people, selected: values["leaderPersonID"] ?? ""),
+                assignees: Pickers.people(people, selected: values["assigneePersonID"] ?? ""),
                 kinds: RectificationKind.allCases.map {
                     LedgerPage.Option(value: $0.rawValue, label: $0.label, selected: values["kind"] == $0.rawValue)
                 })
@@ -56,8 +54,10 @@ enum TaskEditPage {
                     request, caller,
                     values: [
                         "measure": task.measure, "kind": task.kind.rawValue,
-                        "leaderID": task.leaderID?.uuidString ?? "",
-                        "leadUnit": task.leadUnit, "supportingUnits": task.supportingUnits, "assignee": task.assignee,
+                        "leaderPersonID": task.leaderPersonID?.uuidString ?? "",
+                        "assigneePersonID": task.assigneePersonID?.uuidString ?? "",
+                        "leadUnit": task.leadUnit, "supportingUnits": task.supportingUnits,
+                        "assignee": task.assigneePersonID == nil ? task.assignee : "",
                         "deadline": task.deadline?.iso ?? "", "version": String(task.version),
                     ], errors: FieldErrors())
             },
@@ -67,22 +67,11 @@ enum TaskEditPage {
                 request, caller in
                 let taskID = try request.id("taskID")
                 let form = FormInput(request)
-                var errors = FieldErrors()
-                var deadline: LocalDate?
-                if let raw = form.optional("deadline") {
-                    deadline = LocalDate(iso: raw)
-                    if deadline == nil { errors.add("deadline", "「完成时限」日期无效，请按 年-月-日 填写。") }
-                }
-                if errors.isEmpty {
+                var (fields, errors) = ProblemPage.taskFields(form)
+                if let fields {
                     do {
                         let task = try await store.updateTask(
-                            taskID, version: Int(form["version"]) ?? 0,
-                            TaskFields(
-                                measure: form["measure"], kind: RectificationKind(rawValue: form["kind"]) ?? .scheduled,
-                                leaderID: form.uuid("leaderID"), leadUnit: form["leadUnit"],
-                                supportingUnits: form["supportingUnits"], assignee: form["assignee"], deadline: deadline
-                            ),
-                            by: caller.actor)
+                            taskID, version: Int(form["version"]) ?? 0, fields, by: caller.actor)
                         return Pages.redirect(request, to: SiteRoute.problem.link(task.problemID), notice: .saved)
                     } catch { errors.add(error, labels: ProblemPage.taskLabels) }
                 }

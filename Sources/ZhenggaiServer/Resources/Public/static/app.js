@@ -22,3 +22,32 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A form that does something that cannot simply be taken back (申请销号, 审核通过, 退回补正, 重新打开, 全部导入,
+// 停用账号, 撤销…) says so in data-confirm, and the browser asks once before sending it. The server still
+// checks everything: this only spares a slip of the mouse.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const button = event.submitter;
+  const message = (button && button.dataset.confirm) || form.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
+
+// The person pickers: typing filters the list of people (a <datalist> would lose the id).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("input[data-filter-for]")) {
+    const select = document.getElementById(input.dataset.filterFor);
+    if (!select) continue;
+    const options = Array.from(select.options);
+    input.addEventListener("input", () => {
+      const text = input.value.trim();
+      for (const option of options) {
+        option.hidden = text !== "" && option.value !== "" && !option.textContent.includes(text);
+      }
+      const first = options.find((option) => !option.hidden && option.value !== "");
+      if (text !== "" && first && select.selectedOptions[0]?.hidden) first.selected = true;
+    });
+  }
+});
