@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZhenggaiCore
 import ZhenggaiServer
 import ZhenggaiServices
 import ZhenggaiStore
@@ -40,6 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Option(help: "新问题录入到哪个来源（编号前缀、完整名称或编号）") var source: String?
         @Flag(name: .customLong("dry-run"), help: "只检查并列出每行的问题，不保存") var dryRun = false
         @Option(name: .customLong("skip-rows"), help: "有意跳过的行号，逗号分隔，如 3,7") var skipRows: String?
+        @Option(name: .customLong("feedback-date"), help: "按表中标题新建来源时的反馈日期，如 2026-09-15") var feedbackDate: String?
         @OptionGroup var options: DataOption
 
         func run() async throws {
@@ -50,16 +52,33 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 skip.insert(row)
             }
+            var date: LocalDate?
+            if let feedbackDate {
+                guard let parsed = LocalDate(iso: feedbackDate) else {
+                    throw ValidationError("--feedback-date 应写成 2026-09-15 这样的日期")
+                }
+                date = parsed
+            }
             let url = URL(fileURLWithPath: file)
             let rows = skip
+            let given = date
             let outcome = try await Zhenggai.run {
                 try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                     try await OfficeCommands.importLedger(
-                        store: store, file: url, source: source, skipRows: rows, dryRun: dryRun)
+                        store: store, file: url, source: source, skipRows: rows, dryRun: dryRun, feedbackDate: given)
                 }
             }
             let preview = outcome.preview
             for notice in preview.notices { print("提示：\(notice)") }
+            for source in preview.proposedSources {
+                print(outcome.result == nil ? "将新建来源：\(source)" : "已新建来源：\(source)")
+            }
+            for person in preview.proposedPeople {
+                print(outcome.result == nil ? "将新建人员：\(person)" : "已新建人员：\(person)")
+            }
+            for row in preview.rows where !row.proposals.isEmpty && !row.skipped {
+                for proposal in row.proposals { print("第 \(row.row) 行：\(proposal)") }
+            }
             print(
                 "工作表「\(preview.sheetName)」：新增 \(preview.newProblems) 个问题，更新 \(preview.changedProblems) 个，"
                     + "无变化 \(preview.unchangedProblems) 个，跳过 \(preview.skippedProblems) 个。")

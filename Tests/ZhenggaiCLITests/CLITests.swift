@@ -122,6 +122,48 @@ import Testing
         #expect(run.out == "备份完成：\(backup)（<n> KB，含佐证材料 0 个）\n")
     }
 
+    /// A county from the template and a township's own sheet: the dry run says what it would create, the
+    /// same command without --dry-run does it.
+    @Test func aCountysOrganisationAndATownshipsSheet() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var run = try Self.run(["import", "organisation", "模板.xlsx", "--template"], in: folder)
+        #expect(run.status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("模板.xlsx").path))
+        try """
+        单位,上级单位,姓名,职务,角色,手机号,用户名
+        清河县,,,,,,
+        清河镇,清河县,王明,党委书记,党组织书记,,qh_wangming
+        清河镇,清河县,李华,党政办主任,经办人,,qh_lihua
+        """.write(to: folder.appendingPathComponent("单位.csv"), atomically: true, encoding: .utf8)
+        run = try Self.run(["import", "organisation", "单位.csv"], in: folder)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("qh_lihua"))
+        try """
+        清河镇党委落实县委第三巡察组反馈意见整改台账
+        序号,存在问题,整改措施,责任领导,责任单位,责任人,整改时限,整改情况,
+        ,,,,,,,完成情况,完成时间
+        1,村级财务管理不规范，部分村存在白条入账问题。,开展村级财务专项清理。,王明,镇财政所,李华,2026年12月31日前,已完成,2026年11月20日
+        2,基层党组织“三会一课”制度落实不到位。,制定支部组织生活计划。,王明,党建办,陈刚,长期坚持,持续推进中,
+        ,,,,,,,,
+        注：本表由党政办汇总。,,,,,,,,
+        """.write(to: folder.appendingPathComponent("台账.csv"), atomically: true, encoding: .utf8)
+        run = try Self.run(["import", "ledger", "台账.csv", "--dry-run", "--feedback-date", "2026-10-15"], in: folder)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("提示：第 7 行是说明行（「注：本表由党政办汇总。」），未作为问题导入。"))
+        #expect(run.out.contains("将新建来源：将新建来源「清河镇党委落实县委第三巡察组反馈意见」"))
+        #expect(run.out.contains("反馈日期 2026年10月15日"))
+        #expect(run.out.contains("将新建人员：陈刚（清河镇）"))
+        #expect(run.out.contains("第 4 行：问题类别未填写，按内容建议为「"))
+        #expect(run.out.hasSuffix("新增 2 个问题，更新 0 个，无变化 0 个，跳过 0 个。\n检查通过（--dry-run，未保存）。\n"))
+        run = try Self.run(["import", "ledger", "台账.csv", "--feedback-date", "2026-10-15"], in: folder)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("已新建人员：陈刚（清河镇）"))
+        #expect(run.out.hasSuffix("已导入：新增问题 2 个、更新 0 个，新增任务 2 项、更新 0 项。\n"))
+        run = try Self.run(["export", "ledger", "--out", "导出.csv"], in: folder)
+        #expect(run.out.hasPrefix("已导出 2 个问题（2 行）"))
+    }
+
     @Test func aBadSettingIsRefusedWithEveryProblemListed() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -71,3 +71,24 @@ import Testing
         #expect(!Category.isWellFormedCode("B"))
     }
 }
+
+@Suite struct MeasureTermsTests {
+    let feedback = LocalDate(year: 2023, month: 11, day: 20)!
+
+    @Test(arguments: [
+        ("2024年3月底前完成整改", RectificationKind.scheduled, "2024-03-31"),
+        ("于2024年6月30日前建立台账", .scheduled, "2024-06-30"),
+        ("3月底前完成排查，6月底前全部整改到位", .scheduled, "2024-06-30"),
+        ("12月底前召开专题会议", .scheduled, "2023-12-31"),
+        ("2024年底前完成", .scheduled, "2024-12-31"),
+        ("2024年第三季度前完成", .scheduled, "2024-09-30"),
+        ("立行立改，2023年12月15日前清退", .immediate, "2023-12-15"),
+        ("长期坚持，建立长效机制", .ongoing, ""),
+        ("进一步完善制度", .scheduled, ""),
+    ])
+    func measuresSayTheirKindAndTheirDeadline(text: String, kind: RectificationKind, deadline: String) {
+        let reading = MeasureTerms.read(text, reference: feedback)
+        #expect(reading.kind == kind)
+        #expect(reading.deadline?.iso ?? "" == deadline)
+    }
+}

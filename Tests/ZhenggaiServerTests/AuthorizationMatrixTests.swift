@@ -71,6 +71,7 @@ import ZhenggaiTestSupport
         var problem: Problem
         var task: RectificationTask
         var evidence: Evidence
+        var progress: ProgressEntry
     }
 
     static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
@@ -91,7 +92,11 @@ import ZhenggaiTestSupport
             by: AuditActor(clerk))
         let evidence = try await store.addEvidence(
             problemID: problem.id, taskID: task.id, fileName: "a.pdf", data: Fixtures.pdf, by: AuditActor(clerk))
-        return Targets(unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence)
+        let progress = try await store.addProgress(
+            taskID: task.id, date: TestStores.today, text: "进展", by: AuditActor(clerk))
+        return Targets(
+            unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence,
+            progress: progress)
     }
 
     func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
@@ -102,6 +107,7 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{problemID}", with: t.problem.id.uuidString)
             .replacingOccurrences(of: "{taskID}", with: t.task.id.uuidString)
             .replacingOccurrences(of: "{evidenceID}", with: t.evidence.id.uuidString)
+            .replacingOccurrences(of: "{progressID}", with: t.progress.id.uuidString)
             .replacingOccurrences(of: "{matchID}", with: t.problem.id.uuidString)
             .replacingOccurrences(of: "{code}", with: "E1")
         let unit = t.unit.id.uuidString

@@ -162,29 +162,33 @@ import ZhenggaiTestSupport
             let data = Data(Self.messy.utf8)
             let preview = try await Self.preview(world, data, name: "台账.csv", source: source)
             let lines = preview.problemLines.joined(separator: "\n")
-            #expect(lines.contains("第 3 行：系统中没有名为「王不存在」的责任领导"))
+            // A name not yet in the system is no error: the person is proposed, created with the import.
+            #expect(!lines.contains("第 3 行"))
+            #expect(preview.proposedPeople == ["张三（青山镇）", "李四（青山镇）", "王不存在（青山镇）"])
+            #expect(preview.rows.first { $0.row == 3 }?.proposals.first == "责任领导「王不存在」不在系统中，将新增为人员（无登录账号）")
             #expect(lines.contains("第 4 行：整改时限「2024.3」只写到月份，请写明具体日期（如 2024年3月31日）"))
             #expect(lines.contains("第 5 行：整改时限「3月底前」没有年份"))
             #expect(lines.contains("第 6 行：序号「3」与第 5 行重复"))
             #expect(lines.contains("第 7 行：缺少反馈问题"))
             #expect(lines.contains("第 8 行：未知的问题类别「Z9」"))
-            #expect(preview.blockingRows.map(\.row) == [3, 4, 5, 6, 7, 8])
+            #expect(preview.blockingRows.map(\.row) == [4, 5, 6, 7, 8])
             #expect(!preview.isReady)
             await #expect(throws: LedgerImport.ImportError.self) {
                 try await LedgerImport.apply(preview, store: world.store, by: .commandLine)
             }
             #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 0)
 
-            let skipped = try await Self.preview(world, data, name: "台账.csv", source: source, skip: [3, 4, 5, 6, 7, 8])
-            #expect(skipped.isReady && skipped.newProblems == 2 && skipped.skippedProblems == 6)
+            let skipped = try await Self.preview(world, data, name: "台账.csv", source: source, skip: [4, 5, 6, 7, 8])
+            #expect(skipped.isReady && skipped.newProblems == 3 && skipped.skippedProblems == 5)
             let result = try await LedgerImport.apply(skipped, store: world.store, by: .commandLine)
-            #expect(result.problemsCreated == 2)
+            #expect(result.problemsCreated == 3 && result.peopleCreated == 3)
             let ledger = try await world.store.ledger(
                 LedgerFilter(scope: .everything), paging: try Paging(page: 1, perPage: 10), today: TestStores.today)
-            #expect(ledger.rows.map(\.problem.categoryCode) == ["B5", "C3"])
-            #expect(ledger.rows[0].tasks[0].kind == .ongoing && ledger.rows[0].tasks[0].deadline == nil)
-            #expect(ledger.rows[1].tasks[0].leaderID == world.users[.leader]!.id)
-            #expect(ledger.rows[1].tasks[0].deadline == LocalDate(year: 2026, month: 12, day: 31))
+            #expect(ledger.rows.map(\.problem.categoryCode) == ["B4", "B5", "C3"])
+            #expect(ledger.rows[0].tasks[0].leaderName == "王不存在" && ledger.rows[0].tasks[0].leaderPersonID != nil)
+            #expect(ledger.rows[1].tasks[0].kind == .ongoing && ledger.rows[1].tasks[0].deadline == nil)
+            #expect(ledger.rows[2].tasks[0].leaderID == world.users[.leader]!.id)
+            #expect(ledger.rows[2].tasks[0].deadline == LocalDate(year: 2026, month: 12, day: 31))
         }
     }
 

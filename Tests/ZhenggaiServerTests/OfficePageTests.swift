@@ -84,7 +84,7 @@ import ZhenggaiTestSupport
             #expect(response.status == .ok)
             let html = response.body.string
             #expect(html.contains("只写到月份"))
-            #expect(html.contains("name=\"skip-3\""))
+            #expect(html.contains("name=\"skip-4\""))
             #expect(!html.contains("value=\"import\""))  // no confirm button while rows have problems
             #expect(try await world.store.counts(LedgerFilter(scope: .everything), today: TestStores.today).total == 0)
         }
@@ -100,7 +100,8 @@ import ZhenggaiTestSupport
             let counts = try await world.store.counts(
                 LedgerFilter(scope: .everything, sourceID: source.id), today: TestStores.today)
             #expect(text.contains("反馈的12个问题中，完成整改0个，基本完成并持续整改0个，未完成12个，完成率0.00%"))
-            #expect(text.contains("已逾期未完成的问题\(counts.overdue)个"))
+            #expect(text.contains("尚未完成的问题中已逾期\(counts.overdue)个"))
+            #expect(text.contains("整改结果：尚无报送的整改进展。（未完成，逾期）"))
             #expect(text.contains("距报送期限") || text.contains("已超过期限"))
             #expect(text.contains("整改总体扎实。"))
             #expect(text.contains(GongwenDocument.placeholderPrefix))  // reasons and next steps left to a person

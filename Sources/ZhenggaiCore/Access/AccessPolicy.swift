@@ -17,6 +17,27 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case reopen
     case readAuditLog  // the whole chain, not one item's trail
 
+    /// The action as the predicate of a sentence: 「您没有权限在这个单位申请销号。」
+    public var phrase: String {
+        switch self {
+        case .read: "查看这些内容"
+        case .manageUnits: "管理单位"
+        case .manageUsers: "管理用户和人员"
+        case .editCategories: "维护问题类别"
+        case .createSource: "录入来源"
+        case .editProblem: "录入或修改问题"
+        case .createTask: "制定整改任务"
+        case .editTask: "修改整改任务"
+        case .addProgress: "报送整改进展"
+        case .uploadEvidence: "上传或撤销佐证材料"
+        case .requestClosure: "申请或撤回销号"
+        case .firstReview: "进行单位审核（审核1）"
+        case .secondReview: "进行巡察办审核（审核2）"
+        case .reopen: "重新打开已销号的问题"
+        case .readAuditLog: "查看审计日志"
+        }
+    }
+
     public var label: String {
         switch self {
         case .read: "查看"
@@ -127,7 +148,7 @@ public enum AccessPolicy {
 public struct AccessDenied: Error, Equatable, Sendable {
     public var action: Action
     public init(_ action: Action) { self.action = action }
-    public var userMessage: String { "您没有权限在该单位「\(action.label)」。" }
+    public var userMessage: String { "您没有权限在这个单位\(action.phrase)。如确需办理，请联系本单位的系统管理员。" }
 }
 
 extension AccessPolicy {

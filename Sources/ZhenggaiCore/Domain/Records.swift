@@ -347,6 +347,8 @@ public struct Problem: Codable, Sendable, Equatable {
     public var firstReviewedBy: UUID?
     /// Set on a closed problem when a later one was confirmed as its recurrence (屡改屡犯).
     public var relapsedBy: UUID?
+    /// Set when the problem was withdrawn (撤销) as entered by mistake: it leaves every list and count.
+    public var withdrawnReason: String?
     public var createdAt: Date
     public var version: Int
 
@@ -354,7 +356,8 @@ public struct Problem: Codable, Sendable, Equatable {
         id: UUID, number: String, sourceID: UUID, unitID: UUID, unitName: String, unitPath: String, text: String,
         outlinePath: [String], categoryCode: String, status: ProblemStatus, completion: Completion,
         recurrences: Int, closureStatement: String? = nil, closedOn: LocalDate? = nil, requestedBy: UUID? = nil,
-        firstReviewedBy: UUID? = nil, relapsedBy: UUID? = nil, createdAt: Date, version: Int
+        firstReviewedBy: UUID? = nil, relapsedBy: UUID? = nil, withdrawnReason: String? = nil, createdAt: Date,
+        version: Int
     ) {
         self.id = id
         self.number = number
@@ -373,6 +376,7 @@ public struct Problem: Codable, Sendable, Equatable {
         self.requestedBy = requestedBy
         self.firstReviewedBy = firstReviewedBy
         self.relapsedBy = relapsedBy
+        self.withdrawnReason = withdrawnReason
         self.createdAt = createdAt
         self.version = version
     }
@@ -472,5 +476,36 @@ extension UnitNode {
         }
         visit(nil)
         return ordered
+    }
+}
+
+/// A cell of an imported ledger sheet about progress or completion, kept word for word and shown as
+/// 「导入时填报」: what the sheet claimed, not a reviewed closure nor a progress entry by a named person.
+public struct ImportedNote: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case progress, completion, closedOn, evidence, remarks
+
+        public var label: String {
+            switch self {
+            case .progress: "整改进展"
+            case .completion: "完成情况"
+            case .closedOn: "销号日期"
+            case .evidence: "佐证材料"
+            case .remarks: "备注"
+            }
+        }
+    }
+    public var kind: Kind
+    public var text: String
+    public var importedAt: Date
+    public var importedBy: String
+    public var fileName: String
+
+    public init(kind: Kind, text: String, importedAt: Date, importedBy: String, fileName: String) {
+        self.kind = kind
+        self.text = text
+        self.importedAt = importedAt
+        self.importedBy = importedBy
+        self.fileName = fileName
     }
 }

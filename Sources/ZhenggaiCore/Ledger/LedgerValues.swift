@@ -12,7 +12,13 @@ public struct LedgerFilter: Sendable {
     public var leaderID: UUID?
     /// 只看我负责的: items where this user is the 责任领导 or the 责任人 of a task.
     public var responsibleUserID: UUID?
+    /// Closure requests this user made (still under review, or returned to them).
+    public var requestedBy: UUID?
+    /// Problems with no task yet: a measure still has to be written.
+    public var withoutTasks = false
     public var overdueOn: LocalDate?
+    /// Only 逾期完成: closed, with a task done after its deadline.
+    public var lateOnly = false
     public var text: String?
 
     public init(
@@ -43,6 +49,15 @@ public struct LedgerRow: Codable, Sendable {
     public var tasks: [RectificationTask]
     public var latestProgress: String?
     public var overdue: Bool
+    /// 按期完成 / 逾期完成 / 逾期未完成 / 未到期.
+    public var timeliness: Timeliness = .pending
+    /// What a sheet said when the item was imported (「导入时填报」), apart from reviewed facts.
+    public var imported: [ImportedNote] = []
+
+    /// The one status text of a ledger row (StatusWords).
+    public var statusText: String {
+        StatusWords.describe(problem.status, kind: sourceKind, timeliness: timeliness)
+    }
 
     public init(
         problem: Problem, sourceTitle: String, sourceKind: SourceKind, round: Int? = nil, tasks: [RectificationTask],
@@ -94,6 +109,8 @@ public struct LedgerCounts: Codable, Sendable {
     public var bySource: [Bucket]
     public var byUnit: [Bucket]
     public var overdue: Int
+    /// Closed (or closed in stages) after a task's deadline: 逾期完成, kept apart from 按期完成.
+    public var lateDone: Int = 0
 
     public init(
         total: Int, completion: CompletionCounts, rate: String, byStatus: [Bucket], byCategory: [Bucket],

@@ -115,7 +115,13 @@ public struct LedgerQuery: Sendable, Equatable {
     public var leader: UUID?
     /// 只看我负责的: the caller's own items.
     public var mine = false
+    /// 我提出的销号申请.
+    public var askedByMe = false
+    /// 尚无整改措施的问题.
+    public var withoutTasks = false
     public var overdue = false
+    /// 逾期完成.
+    public var late = false
     public var text: String?
     public var sort: LedgerSort = .number
     public var paging: Paging
@@ -147,7 +153,10 @@ public struct LedgerQuery: Sendable, Equatable {
         }
         leader = try parameters.uuid("leader")
         mine = try parameters.bool("mine")
+        askedByMe = try parameters.bool("asked")
+        withoutTasks = try parameters.bool("nomeasure")
         overdue = try parameters.bool("overdue")
+        late = try parameters.bool("late")
         text = try parameters.string("q", maxLength: 100)
         if let raw = try parameters.string("sort") {
             guard let sort = LedgerSort(rawValue: raw) else {
@@ -172,7 +181,10 @@ public struct LedgerQuery: Sendable, Equatable {
         if !statuses.isEmpty { items.append(("status", statuses.map(\.rawValue).joined(separator: ","))) }
         if let leader { items.append(("leader", leader.uuidString)) }
         if mine { items.append(("mine", "1")) }
+        if askedByMe { items.append(("asked", "1")) }
+        if withoutTasks { items.append(("nomeasure", "1")) }
         if overdue { items.append(("overdue", "1")) }
+        if late { items.append(("late", "1")) }
         if let text { items.append(("q", text)) }
         if sort != .number { items.append(("sort", sort.rawValue)) }
         if includingPaging {

@@ -47,6 +47,15 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 
+    /// "2026年12月2日 22:42": an instant as people here read it, in China Standard Time whatever the server's
+    /// own zone (a sign-in, an upload, a review).
+    public static func chineseTime(_ date: Date) -> String {
+        let parts = gregorian.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(
+            format: "%d年%d月%d日 %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0)
+    }
+
     /// "2026年8月1日": Arabic numerals without padding, as GB/T 9704 writes dates.
     public var chinese: String { "\(year)年\(month)月\(day)日" }
 

@@ -15,7 +15,7 @@ public enum ProblemStatus: String, Codable, CaseIterable, Sendable {
         case .pendingFirstReview: "待单位审核"
         case .pendingSecondReview: "待巡察办审核"
         case .closed: "已销号"
-        case .stageCompleted: "阶段性完成（长期坚持）"
+        case .stageCompleted: "阶段性完成"
         case .reopened: "重新整改"
         }
     }

@@ -62,6 +62,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let (status, code, message) = Self.describe(error)
+            // A person who typed a wrong address gets the site's page, not a JSON answer meant for scripts.
+            if !request.url.path.hasPrefix("/api/"), status == .notFound {
+                return try await Pages.error(
+                    request, caller: nil, status: .notFound, message: "找不到这个页面：地址可能有误，或内容已被删除。")
+            }
             if status.code >= 500 {
                 request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             } else {

@@ -80,10 +80,12 @@ public enum ZhenggaiApp {
         let handlers: [Handler] =
             api.handlers() + LoginPage.routes(api: api)
             + [
-                HomePage.route(store: store, settings: settings), LedgerPage.route(store: store),
+                HomePage.route(store: store, settings: settings),
                 ClustersPage.route(store: store, similarity: similarity),
             ]
+            + LedgerPage.routes(store: store)
             + ProblemActions.routes(store: store, settings: settings, similarity: similarity)
+            + WithdrawalRoutes.routes(store: store, settings: settings, similarity: similarity)
             + TaskEditPage.routes(store: store) + SourcesPage.routes(store: store)
             + DocumentImportPage.routes(store: store) + AdminPages.routes(store: store, settings: settings)
             + AccountPages.routes(store: store, settings: settings)

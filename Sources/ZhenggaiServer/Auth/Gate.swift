@@ -13,6 +13,11 @@ struct Caller: Sendable {
     var token: String
 
     var principal: Principal { user.principal }
+
+    /// An admin whose subtree holds `path`: may withdraw and restore what others entered there.
+    func isAdmin(at path: String) -> Bool {
+        user.grants.contains { $0.role == .admin && path.hasPrefix($0.unitPath) }
+    }
     var actor: AuditActor { AuditActor(user) }
     var scope: Scope { Scope(principal) }
 }

@@ -10,7 +10,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     // MARK: Pages and forms
     case loginForm, login, logout
     case home
-    case ledger, ledgerExport, ledgerImportForm, ledgerImportPreview, ledgerImportConfirm
+    case ledger, ledgerExport, ledgerImportForm, ledgerImportPreview, ledgerImportConfirm, ledgerAssign
     case clusters
     case sources, sourceForm, sourceCreate, source
     case problemForm, problemCreate
@@ -18,6 +18,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case problem, problemEdit, taskCreate, taskEditForm, taskEdit, taskComplete, progressAdd
     case evidenceUpload, evidenceFile
     case closureRequest, closureWithdraw, reviewFirst, reviewSecond, reopenProblem, similarDecision
+    case problemWithdraw, problemRestore, taskWithdraw, taskRestore, progressWithdraw, progressRestore
+    case evidenceWithdraw, evidenceRestore
     case reportForm, reportCreate
     case adminUnits, adminUnitCreate, adminUsers, adminUserCreate
     case adminUnit, adminUnitRename, adminUnitMove, adminUnitRetire, adminUnitRestore
@@ -38,6 +40,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case apiRequestClosure, apiWithdrawClosure, apiFirstReview, apiSecondReview, apiReopen
     case apiLedger, apiCounts, apiAuditLog
     case apiChangePassword, apiMySessions, apiEndMySession
+    case apiWithdrawProblem, apiRestoreProblem, apiWithdrawTask, apiRestoreTask, apiWithdrawProgress
+    case apiRestoreProgress, apiWithdrawEvidence, apiRestoreEvidence
     case apiResetPassword, apiDeactivateUser, apiActivateUser, apiAddGrant, apiRemoveGrant
 
     /// Who may call a route.
@@ -90,6 +94,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .ledgerExport: "/ledger/export"
         case .ledgerImportForm, .ledgerImportPreview: "/ledger/import"
         case .ledgerImportConfirm: "/ledger/import/confirm"
+        case .ledgerAssign: "/ledger/assign"
         case .clusters: "/clusters"
         case .sources: "/sources"
         case .sourceForm, .sourceCreate: "/sources/new"
@@ -107,6 +112,14 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .evidenceFile: "/evidence/{evidenceID}"
         case .closureRequest: "/problems/{problemID}/closure"
         case .closureWithdraw: "/problems/{problemID}/closure/withdraw"
+        case .problemWithdraw: "/problems/{problemID}/withdraw"
+        case .problemRestore: "/problems/{problemID}/restore"
+        case .taskWithdraw: "/tasks/{taskID}/withdraw"
+        case .taskRestore: "/tasks/{taskID}/restore"
+        case .progressWithdraw: "/progress/{progressID}/withdraw"
+        case .progressRestore: "/progress/{progressID}/restore"
+        case .evidenceWithdraw: "/evidence/{evidenceID}/withdraw"
+        case .evidenceRestore: "/evidence/{evidenceID}/restore"
         case .reviewFirst: "/problems/{problemID}/review/first"
         case .reviewSecond: "/problems/{problemID}/review/second"
         case .reopenProblem: "/problems/{problemID}/reopen"
@@ -163,6 +176,14 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .apiCounts: "/api/v1/counts"
         case .apiAuditLog: "/api/v1/audit"
         case .apiChangePassword: "/api/v1/me/password"
+        case .apiWithdrawProblem: "/api/v1/problems/{problemID}/withdraw"
+        case .apiRestoreProblem: "/api/v1/problems/{problemID}/restore"
+        case .apiWithdrawTask: "/api/v1/tasks/{taskID}/withdraw"
+        case .apiRestoreTask: "/api/v1/tasks/{taskID}/restore"
+        case .apiWithdrawProgress: "/api/v1/progress/{progressID}/withdraw"
+        case .apiRestoreProgress: "/api/v1/progress/{progressID}/restore"
+        case .apiWithdrawEvidence: "/api/v1/evidence/{evidenceID}/withdraw"
+        case .apiRestoreEvidence: "/api/v1/evidence/{evidenceID}/restore"
         case .apiMySessions: "/api/v1/me/sessions"
         case .apiEndMySession: "/api/v1/me/sessions/{sessionID}"
         case .apiResetPassword: "/api/v1/users/{userID}/password-reset"
@@ -188,7 +209,12 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .apiUpdateProblem:
             .action(.editProblem)
         case .sourceForm, .sourceCreate, .apiCreateSource: .action(.createSource)
-        case .taskCreate, .apiCreateTask: .action(.createTask)
+        case .problemWithdraw, .problemRestore, .apiWithdrawProblem, .apiRestoreProblem: .action(.editProblem)
+        case .taskWithdraw, .taskRestore, .apiWithdrawTask, .apiRestoreTask: .action(.editTask)
+        case .progressWithdraw, .progressRestore, .apiWithdrawProgress, .apiRestoreProgress: .action(.addProgress)
+        case .evidenceWithdraw, .evidenceRestore, .apiWithdrawEvidence, .apiRestoreEvidence:
+            .action(.uploadEvidence)
+        case .taskCreate, .apiCreateTask, .ledgerAssign: .action(.createTask)
         case .taskEditForm, .taskEdit, .taskComplete, .apiUpdateTask, .apiCompleteTask: .action(.editTask)
         case .progressAdd, .apiAddProgress: .action(.addProgress)
         case .evidenceUpload, .apiUploadEvidence: .action(.uploadEvidence)

@@ -6,7 +6,8 @@ public import ZhenggaiStore
 /// form and the JSON login both come here.
 public struct SignIn: Sendable {
     public struct Policy: Sendable {
-        /// Wrong passwords allowed for one user from one address in a window before that pair waits.
+        /// Wrong passwords allowed for one user from one address in a window before that pair waits
+        /// `lockoutMinutes`; each further `maxFailures` attempts double the wait (at most eight times).
         public var maxFailures: Int
         public var lockoutMinutes: Int
         public var sessionHours: Int
@@ -47,19 +48,20 @@ public struct SignIn: Sendable {
         let window = TimeInterval(policy.lockoutMinutes * 60)
         let keys = Self.throttleKeys(username: username, address: address)
         let limits = [policy.maxFailures, policy.maxFailures * 10, policy.maxFailures * 4]
-        var over = false
+        var wait = 0
         for (index, (key, limit)) in zip(keys, limits).enumerated() {
-            let count = try await store.countAttempt(key: key, window: window)
+            let count = try await store.countAttempt(key: key, window: window, limit: limit)
             guard count > limit else { continue }
-            over = true
-            // Told once, when the lock begins: the admin sees it in the audit log, the user at next sign-in.
-            if count == limit + 1 && index < 2 {
-                try await store.recordLockout(username: username, address: address, minutes: policy.lockoutMinutes)
+            let minutes = Store.attemptWait(count: count, limit: limit, minutes: policy.lockoutMinutes)
+            wait = max(wait, minutes)
+            // Told when a lock begins or grows: the admin sees it in the audit log, the user at next sign-in.
+            if (count - 1) % limit == 0 && index < 2 {
+                try await store.recordLockout(username: username, address: address, minutes: minutes)
             }
         }
-        if over {
+        if wait > 0 {
             try await store.recordLoginAttempt(username: username, address: address, succeeded: false)
-            throw Refusal.throttled(minutes: policy.lockoutMinutes)
+            throw Refusal.throttled(minutes: wait)
         }
         let found = try await store.credentials(username: username)
         // Verify even for an unknown name, so the answer's timing does not tell which names exist.

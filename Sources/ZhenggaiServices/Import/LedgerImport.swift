@@ -2,6 +2,7 @@ public import Foundation
 public import ZhenggaiCore
 import ZhenggaiOffice
 public import ZhenggaiStore
+import ZhenggaiText
 
 /// A ledger sheet brought in from Excel, WPS or CSV: columns found by header name, rows checked against the
 /// database, and a preview that lists every problem of every row. Nothing is stored until no row that is
@@ -90,6 +91,9 @@ public enum LedgerImport {
         public var text: String
         public var action: String
         public var errors: [String]
+        /// What the import proposes for this row instead of refusing it (a category from the model, say):
+        /// shown for a person to check, accepted with the import.
+        public var proposals: [String] = []
         public var skipped: Bool
         /// The first row of the problem this row belongs to: skipping any of its rows skips all of them.
         public var groupRow: Int
@@ -101,6 +105,11 @@ public enum LedgerImport {
         public var notices: [String]
         public var rows: [PreviewRow]
         public var items: [LedgerImportItem]
+        /// Created on acceptance: the source named by the title row or the 来源 column, people named in
+        /// the sheet who are not yet in the system.
+        public var setup = LedgerImportSetup()
+        public var proposedSources: [String] = []
+        public var proposedPeople: [String] = []
         public var newProblems = 0
         public var changedProblems = 0
         public var unchangedProblems = 0
@@ -192,7 +201,14 @@ public enum LedgerImport {
         if let next = sheet.rows.first(where: { $0.number == best.row.number + 1 }) {
             let sub = fieldsNamed(in: next)
             if sub.count >= 2 {
-                for (field, column) in sub {
+                for (named, column) in sub {
+                    var field = named
+                    // Under a group such as 「整改情况」, 完成时间 is the date it was done, not the 时限 the main
+                    // header already names; any other field the main header already has elsewhere stays there.
+                    if let claimed = columns.fields[field], claimed != column {
+                        guard field == .deadline, columns.fields[.closedOn] == nil else { continue }
+                        field = .closedOn
+                    }
                     // The sub-header wins for its column; whatever the group title had claimed there is dropped.
                     columns.fields = columns.fields.filter { $0.value != column }
                     columns.fields[field] = column
@@ -239,15 +255,21 @@ public enum LedgerImport {
 
     /// Reads, groups and checks a sheet. `source` receives rows without a 问题编号 (new problems).
     public static func preview(
-        data: Data, fileName: String, source: Source?, skipRows: Set<Int>, importer: Importer, store: Store
+        data: Data, fileName: String, source: Source?, skipRows: Set<Int>, importer: Importer, store: Store,
+        feedbackDate: LocalDate? = nil
     ) async throws -> Preview {
         let (sheet, notices) = try worksheet(data, fileName: fileName)
         let columns = try columns(of: sheet, fileName: fileName)
         var sheetRows: [SheetRow] = []
+        var skippedNotices: [String] = []
         for row in sheet.rows where row.number >= columns.firstDataRow {
             var values: [Field: Cell] = [:]
             for (field, column) in columns.fields where !row[column].value.isEmpty { values[field] = row[column] }
             guard !values.isEmpty else { continue }
+            if let reason = Sheets.skipReason(row) {
+                skippedNotices.append("第 \(row.number) 行是\(reason)，未作为问题导入。")
+                continue
+            }
             sheetRows.append(SheetRow(number: row.number, values: values))
             if sheetRows.count > maxDataRows {
                 throw ImportError(
@@ -260,19 +282,54 @@ public enum LedgerImport {
         let groups = group(sheetRows)
         let existing = try await store.problems(numbers: groups.map { $0.first.text(.number) })
         let categories = try await store.categories()
-        let users = try await store.users(in: importer.scope)
-        var leaders: [String: [UUID]] = [:]
-        for user in users where user.active { leaders[user.displayName, default: []].append(user.id) }
-        for key in leaders.keys { leaders[key]?.sort { $0.uuidString < $1.uuidString } }
-        var sourceUnitPath = ""
-        if let source { sourceUnitPath = try await store.unit(source.unitID).path }
-        let context = CheckContext(
-            source: source, categories: categories, leaders: leaders, existing: existing, importer: importer,
-            sourceUnitPath: sourceUnitPath, year: store.clock.today().year)
-
         var preview = Preview(
-            fileName: fileName, sheetName: sheet.name,
-            notices: notices + ignoredColumnNotice(columns), rows: [], items: [])
+            fileName: fileName, sheetName: sheet.name, notices: notices + skippedNotices + keptColumnNotice(columns),
+            rows: [], items: [])
+        preview.setup.fileName = fileName
+        // Where new problems go: the chosen source, or one the sheet names (its 来源 column or title row),
+        // proposed here and created with the import.
+        var chosen = source
+        var sourceUnit: UnitNode?
+        if let source { sourceUnit = try await store.unit(source.unitID) }
+        let needsSource = groups.contains { $0.first.text(.number).isEmpty }
+        if chosen == nil && needsSource {
+            let units = try await store.units(in: importer.scope).filter { !$0.isRetired }
+            let named = groups.compactMap { $0.rows.lazy.map { $0.text(.source) }.first { !$0.isEmpty } }
+            let title = Sheets.titleRow(sheet, before: columns.headerRow)
+            if let proposal = Sheets.proposeSource(
+                from: Set(named).count == 1 ? named.first : nil, title: title, units: units,
+                today: store.clock.today(), feedbackDate: feedbackDate)
+            {
+                let matching = try await store.sources(in: importer.scope).first {
+                    $0.title == proposal.source.title && $0.unitID == proposal.source.unitID
+                }
+                if let matching {
+                    chosen = matching
+                    preview.notices.append("新问题将导入已有的来源「\(matching.title)」。")
+                } else {
+                    let id = UUID()
+                    preview.setup.sources.append(.init(id: id, source: proposal.source))
+                    preview.proposedSources.append(proposal.description)
+                    chosen = Source(
+                        id: id, kind: proposal.source.kind, title: proposal.source.title,
+                        issuer: proposal.source.issuer,
+                        round: proposal.source.round, unitID: proposal.source.unitID, unitName: proposal.unitName,
+                        feedbackDate: proposal.source.feedbackDate,
+                        reportDue: proposal.source.feedbackDate.adding(months: 2), numberPrefix: "")
+                }
+                sourceUnit = units.first { $0.id == proposal.source.unitID }
+            } else if Set(named).count > 1 {
+                preview.notices.append("表中「来源」列有 \(Set(named).count) 种写法，请按来源分表导入，或在上方选择一个来源。")
+            }
+        }
+        // People are looked up among those of the inspected unit; a name not found becomes a new person there.
+        let peopleScope = sourceUnit.map { Scope(subtree: $0.path) } ?? importer.scope
+        var people: [String: [UUID]] = [:]
+        for person in try await store.people(in: peopleScope) { people[person.name, default: []].append(person.id) }
+        let context = CheckContext(
+            source: chosen, categories: categories, people: people, existing: existing, importer: importer,
+            sourceUnitPath: sourceUnit?.path ?? "", sourceUnitID: sourceUnit?.id, year: store.clock.today().year,
+            planned: PlannedPeople())
         var seenIndex: [String: Int] = [:]
         var seenNumber: [String: Int] = [:]
         for group in groups {
@@ -291,6 +348,8 @@ public enum LedgerImport {
             }
             let checked = check(group, context)
             for (row, messages) in checked.errors { errors[row, default: []] += messages }
+            var proposals: [Int: [String]] = [:]
+            for (row, messages) in checked.proposals { proposals[row, default: []] += messages }
             let skipped = group.rows.contains { skipRows.contains($0.number) }
             if skipped {
                 preview.skippedProblems += 1
@@ -308,18 +367,25 @@ public enum LedgerImport {
                         row: row.number, index: row.text(.index), number: row.text(.number),
                         text: String(row.text(.text).prefix(60)),
                         action: skipped ? "跳过" : checked.action.label, errors: errors[row.number] ?? [],
-                        skipped: skipped, groupRow: group.first.number))
+                        proposals: proposals[row.number] ?? [], skipped: skipped, groupRow: group.first.number))
+            }
+        }
+        for (name, id) in context.planned.all where preview.items.contains(where: { $0.uses(id) }) {
+            if let unitID = sourceUnit?.id {
+                preview.setup.people.append(.init(id: id, person: NewPerson(name: name, unitID: unitID)))
+                preview.proposedPeople.append("\(name)（\(sourceUnit?.name ?? "")）")
             }
         }
         return preview
     }
 
-    private static func ignoredColumnNotice(_ columns: Columns) -> [String] {
-        let ignored: [Field] = [.source, .goal, .progress, .completion, .evidence, .closedOn, .remarks]
-        let present = ignored.filter { columns.fields[$0] != nil }.map(\.label)
+    private static func keptColumnNotice(_ columns: Columns) -> [String] {
+        let kept: [Field] = [.progress, .completion, .evidence, .closedOn, .remarks]
+        let present = kept.filter { columns.fields[$0] != nil }.map(\.label)
         guard !present.isEmpty else { return [] }
         return [
-            "「\(present.joined(separator: "、"))」列只用于导出，导入时不改动：完成情况和销号须走审核流程，整改进展须由具名用户报送。"
+            "「\(present.joined(separator: "、"))」列的内容作为「导入时填报」保存在新问题旁，不计为已完成或已销号：完成和销号须走审核流程；"
+                + "已有问题的进展以系统记录为准，这些列不再导入。"
         ]
     }
 
@@ -352,13 +418,29 @@ public enum LedgerImport {
     struct CheckContext {
         var source: Source?
         var categories: [Category]
-        var leaders: [String: [UUID]]
+        /// People of the inspected unit by name.
+        var people: [String: [UUID]]
         var existing: [String: ExistingProblem]
         var importer: Importer
         /// Where new problems land: the source's unit.
         var sourceUnitPath: String
+        var sourceUnitID: UUID?
         /// This year, for the example date of a message about a deadline without a year.
         var year: Int
+        /// Names the sheet uses for people not yet in the system, each given an id once.
+        var planned: PlannedPeople
+    }
+
+    /// New people planned while reading a sheet: one id per name, shared by every row that names them.
+    final class PlannedPeople: @unchecked Sendable {
+        private(set) var ids: [String: UUID] = [:]
+        func id(for name: String) -> UUID {
+            if let id = ids[name] { return id }
+            let id = UUID()
+            ids[name] = id
+            return id
+        }
+        var all: [(String, UUID)] { ids.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     }
 
     enum RowAction {
@@ -373,10 +455,12 @@ public enum LedgerImport {
     }
 
     static func check(_ group: Group, _ context: CheckContext) -> (
-        item: LedgerImportItem?, action: RowAction, errors: [Int: [String]]
+        item: LedgerImportItem?, action: RowAction, errors: [Int: [String]], proposals: [Int: [String]]
     ) {
         var errors: [Int: [String]] = [:]
+        var proposals: [Int: [String]] = [:]
         func fail(_ row: SheetRow, _ message: String) { errors[row.number, default: []].append(message) }
+        func propose(_ row: SheetRow, _ message: String) { proposals[row.number, default: []].append(message) }
         let first = group.first
         for row in group.rows {
             for (field, cell) in row.values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where cell.isFormula {
@@ -392,26 +476,55 @@ public enum LedgerImport {
         var categoryCode: String?
         let categoryText = first.text(.category)
         if categoryText.isEmpty {
-            fail(first, "缺少问题类别（可写类别代码如 B4，或类别名称）")
+            // No 问题类别 column (most sheets have none): the model proposes one for a person to check.
+            if !text.isEmpty {
+                let suggestion = CategorySuggestion.suggest(text)
+                if context.categories.contains(where: { $0.code == suggestion.code }) {
+                    categoryCode = suggestion.code
+                    let name = context.categories.first { $0.code == suggestion.code }?.name ?? ""
+                    propose(
+                        first,
+                        "问题类别未填写，按内容建议为「\(suggestion.code) \(name)」（可信度 \(Int((suggestion.confidence * 100).rounded()))%），请核对"
+                    )
+                } else {
+                    fail(first, "缺少问题类别（可写类别代码如 B4，或类别名称）")
+                }
+            }
         } else if let code = category(categoryText, context.categories) {
             categoryCode = code
         } else {
             fail(first, "未知的问题类别「\(categoryText)」（可写类别代码如 B4，或类别名称）")
         }
-        let tasks = group.rows.compactMap { row in row.taskIsEmpty ? nil : taskFields(row, context, fail: fail) }
-
         let number = first.text(.number)
+        let found = number.isEmpty ? nil : context.existing[number]
+        let taskRows = group.rows.filter { !$0.taskIsEmpty }
+        let tasks = taskRows.enumerated().compactMap { offset, row in
+            let current = found.flatMap { offset < $0.tasks.count ? $0.tasks[offset] : nil }
+            return taskFields(row, context, current: current, fail: fail, propose: propose)
+        }
+        // Progress and completion as the sheet states them: kept beside the problem, never a closure.
+        var notes: [(kind: ImportedNote.Kind, text: String)] = []
+        let kinds: [(Field, ImportedNote.Kind)] = [
+            (.progress, .progress), (.completion, .completion), (.closedOn, .closedOn), (.evidence, .evidence),
+            (.remarks, .remarks),
+        ]
+        for (field, kind) in kinds {
+            let texts = group.rows.map { $0.text(field) }.filter { !$0.isEmpty }
+            var seen = Set<String>()
+            for text in texts where seen.insert(text).inserted { notes.append((kind, text)) }
+        }
+
         if !number.isEmpty {
-            guard let found = context.existing[number] else {
+            guard let found else {
                 fail(first, "问题编号「\(number)」在系统中不存在（新问题请将问题编号留空）")
-                return (nil, .new, errors)
+                return (nil, .new, errors, proposals)
             }
             let problem = found.problem
             let inScope =
                 context.importer.scope.contains(problem.unitPath)
             guard inScope else {
                 fail(first, "问题「\(number)」不在您管理的单位范围内")
-                return (nil, .changed, errors)
+                return (nil, .changed, errors, proposals)
             }
             var changes = Store.ProblemChanges()
             if !text.isEmpty, text != problem.text { changes.text = text }
@@ -442,15 +555,17 @@ public enum LedgerImport {
             if changed && !problem.status.isWorkable {
                 fail(first, "问题「\(number)」当前为「\(problem.statusLabel)」，不能通过导入修改（须先退回或重新打开）")
             }
+            // The system is the record of an existing problem's progress: a sheet's progress columns
+            // (often our own export) are not kept again.
             let item = LedgerImportItem(
                 target: .existing(id: problem.id, version: problem.version, changes: problemChanged ? changes : nil),
                 tasks: taskChanges)
-            return (item, changed ? .changed : .unchanged, errors)
+            return (item, changed ? .changed : .unchanged, errors, proposals)
         }
 
         guard let source = context.source else {
-            fail(first, "这是新问题（没有问题编号），请先选择导入到哪个来源")
-            return (nil, .new, errors)
+            fail(first, "这是新问题（没有问题编号），请先选择导入到哪个来源（表中没有可识别来源的标题行或「来源」列）")
+            return (nil, .new, errors, proposals)
         }
         if !context.importer.allows(.editProblem, context.sourceUnitPath) {
             fail(first, "您无权在「\(source.unitName)」录入问题")
@@ -458,17 +573,19 @@ public enum LedgerImport {
         if !tasks.isEmpty && !context.importer.allows(.createTask, context.sourceUnitPath) {
             fail(first, "您无权在「\(source.unitName)」制定整改任务")
         }
-        guard let categoryCode else { return (nil, .new, errors) }
-        let item = LedgerImportItem(
+        guard let categoryCode else { return (nil, .new, errors, proposals) }
+        var item = LedgerImportItem(
             target: .new(NewProblem(sourceID: source.id, text: text, categoryCode: categoryCode)),
             tasks: tasks.map { .create($0) })
-        return (item, .new, errors)
+        item.notes = notes
+        return (item, .new, errors, proposals)
     }
 
     static func same(_ fields: TaskFields, _ task: RectificationTask) -> Bool {
-        fields.measure == task.measure && fields.kind == task.kind && fields.leaderID == task.leaderID
+        fields.measure == task.measure && fields.kind == task.kind && fields.leaderPersonID == task.leaderPersonID
             && fields.leadUnit == task.leadUnit && (fields.supportingUnits ?? "") == task.supportingUnits
-            && fields.assignee == task.assignee && fields.deadline == task.deadline
+            && fields.assigneePersonID == task.assigneePersonID && fields.assignee == task.assignee
+            && fields.deadline == task.deadline
     }
 
     static func category(_ text: String, _ categories: [Category]) -> String? {
@@ -478,7 +595,11 @@ public enum LedgerImport {
         return categories.first { $0.name == name }?.code
     }
 
-    static func taskFields(_ row: SheetRow, _ context: CheckContext, fail: (SheetRow, String) -> Void) -> TaskFields? {
+    /// `current` is the task this row updates, if any: a name it already carries stays as it is.
+    static func taskFields(
+        _ row: SheetRow, _ context: CheckContext, current: RectificationTask?, fail: (SheetRow, String) -> Void,
+        propose: (SheetRow, String) -> Void
+    ) -> TaskFields? {
         var valid = true
         func problem(_ message: String) {
             valid = false
@@ -489,19 +610,36 @@ public enum LedgerImport {
         let leadUnit = row.text(.leadUnit)
         if leadUnit.isEmpty { problem("缺少责任单位") }
         let assignee = row.text(.assignee)
-        if assignee.isEmpty { problem("缺少责任人") }
-        var leaderID: UUID?
+        // People: someone of the inspected unit by name, or a new person there (listed in the preview and
+        // created with the import); a cell naming several people stays text.
+        func person(_ name: String, role: String) -> UUID? {
+            let matches = context.people[name] ?? []
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 {
+                problem("有 \(matches.count) 位人员名为「\(name)」，无法确定\(role)，请在表中写明或在系统中区分")
+                return nil
+            }
+            guard Sheets.isPersonName(name) else { return nil }
+            guard context.sourceUnitID != nil else {
+                problem("系统中没有名为「\(name)」的\(role)；请先选择来源（或在人员中添加）后再导入")
+                return nil
+            }
+            propose(row, "\(role)「\(name)」不在系统中，将新增为人员（无登录账号）")
+            return context.planned.id(for: name)
+        }
+        var leaderPersonID: UUID?
         let leaderName = row.text(.leader)
-        if !leaderName.isEmpty {
-            let matches = context.leaders[leaderName] ?? []
-            if matches.isEmpty {
-                problem("系统中没有名为「\(leaderName)」的责任领导（请先在用户管理中添加，或清空该格）")
-            } else if matches.count > 1 {
-                problem("有 \(matches.count) 个用户名为「\(leaderName)」，无法确定责任领导")
-            } else {
-                leaderID = matches[0]
+        if let current, !leaderName.isEmpty, leaderName == current.leaderName {
+            leaderPersonID = current.leaderPersonID
+        } else if !leaderName.isEmpty {
+            leaderPersonID = person(leaderName, role: "责任领导")
+            if leaderPersonID == nil && !Sheets.isPersonName(leaderName) {
+                problem("「责任领导」应为一个人的姓名（收到「\(leaderName)」）")
             }
         }
+        let keepsAssignee = current.map { !assignee.isEmpty && $0.assignee == assignee } ?? false
+        let assigneePersonID =
+            keepsAssignee ? current?.assigneePersonID : assignee.isEmpty ? nil : person(assignee, role: "责任人")
         let kindText = row.text(.kind)
         var deadline: LocalDate?
         var ongoingByDeadline = false
@@ -525,8 +663,9 @@ public enum LedgerImport {
         }
         guard valid else { return nil }
         return TaskFields(
-            measure: measure, kind: kind, leaderID: leaderID, leadUnit: leadUnit,
-            supportingUnits: row.text(.supporting), assignee: assignee, deadline: kind == .ongoing ? nil : deadline)
+            measure: measure, kind: kind, leaderPersonID: leaderPersonID, leadUnit: leadUnit,
+            supportingUnits: row.text(.supporting), assigneePersonID: assigneePersonID,
+            assignee: assignee, deadline: kind == .ongoing ? nil : deadline)
     }
 
     static func rectificationKind(_ text: String) -> RectificationKind? {
@@ -543,7 +682,7 @@ public enum LedgerImport {
         guard preview.blockingRows.isEmpty else {
             throw ImportError(userMessage: "还有 \(preview.blockingRows.count) 行存在问题，请修改或勾选跳过后再导入。")
         }
-        return try await store.importLedger(preview.items, by: actor)
+        return try await store.importLedger(preview.items, setup: preview.setup, by: actor)
     }
 }
 

@@ -200,6 +200,13 @@ public enum OrganisationImport {
                 }
             } else if here.planned {
                 item.unitName = unitName
+            } else if row.parent.isEmpty && existing.isEmpty && plannedUnits.isEmpty {
+                // An empty system: the first row without a parent is the county itself.
+                item.newUnitKind = .county
+                item.isTop = true
+                plannedUnits[unitName] = ("", .county)
+                newUnits += 1
+                row.actions.append("新建最上级单位「\(unitName)」（\(UnitKind.county.label)）")
             } else {
                 guard !row.parent.isEmpty else {
                     row.problem = "「\(unitName)」在系统中不存在，须填写「上级单位」才能新建"

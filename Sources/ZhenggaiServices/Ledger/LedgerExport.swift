@@ -59,11 +59,12 @@ public enum LedgerExport {
         let problem = row.problem
         let source = row.round.map { "\(row.sourceTitle)（第\($0)轮）" } ?? row.sourceTitle
         let category = categoryName.isEmpty ? problem.categoryCode : "\(problem.categoryCode) \(categoryName)"
-        // The disclosure word, never "done" for an ongoing or unreviewed item: it comes from the status.
-        let completion = problem.completion.label(for: row.sourceKind)
-        var notes = [problem.statusLabel]
-        if row.overdue { notes.append("已逾期") }
+        // The disclosure word, never "done" for an ongoing or unreviewed item: it comes from the status, and
+        // lateness stays with it (逾期完成), as it does on every page and report.
+        let completion = row.statusText
+        var notes: [String] = []
         if problem.recurrences > 0 { notes.append("回头看重新整改\(problem.recurrences)次") }
+        for note in row.imported { notes.append("导入时填报\(note.kind.label)：\(note.text)") }
         let fill: RGBColor? =
             switch problem.completion {
             case .completed: .lightGreen

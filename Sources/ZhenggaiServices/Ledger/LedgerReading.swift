@@ -16,6 +16,9 @@ public enum LedgerReading {
         filter.statuses = query.statuses
         filter.leaderID = query.leader
         if query.mine { filter.responsibleUserID = readerID }
+        if query.askedByMe { filter.requestedBy = readerID }
+        filter.withoutTasks = query.withoutTasks
+        filter.lateOnly = query.late
         filter.text = query.text
         if query.overdue { filter.overdueOn = today }
         if let unitID = query.unit {

@@ -84,9 +84,10 @@ public enum LedgerReports {
         let categories = try await store.categories()
         let counts = tally(rows)
         let overdue = rows.filter(\.overdue).count
+        let lateDone = rows.filter { $0.timeliness == .late }.count
         let measures = rows.reduce(0) { $0 + $1.tasks.count }
         let kind: Kind = final ? .final : .progress
-        var document = GongwenDocument(title: "\(unit.name)关于\(source.title)\n\(kind.label)")
+        var document = GongwenDocument(title: reportTitle(unit: unit, source: source, kind: kind))
         document.recipient("\(source.issuer)：")
         document.paragraph(
             "\(source.feedbackDate.chinese)，\(source.issuer)向\(source.unitName)反馈了意见，指出问题\(rows.count)个。"
@@ -95,7 +96,8 @@ public enum LedgerReports {
         document.paragraph(
             "截至\(today.chinese)，反馈的\(counts.total)个问题中，完成整改\(counts.completed)个，"
                 + "基本完成并持续整改\(counts.basicallyCompleted)个，未完成\(counts.notCompleted)个，"
-                + "完成率\(counts.rateText)；共制定整改措施\(measures)条，已逾期未完成的问题\(overdue)个。")
+                + "完成率\(counts.rateText)；共制定整改措施\(measures)条。已完成的问题中逾期完成\(lateDone)个，"
+                + "尚未完成的问题中已逾期\(overdue)个。")
         let daysLeft = today.days(until: source.reportDue)
         document.paragraph(
             daysLeft >= 0
@@ -120,10 +122,8 @@ public enum LedgerReports {
                         "\(row.tasks.count > 1 ? "（\(offset + 1)）" : "")\(task.measure)（\(task.leadUnit)，\(deadline)）"
                 }.joined()
                 document.paragraph([.bold("整改措施："), .text(measureText.isEmpty ? "尚未制定。" : measureText)])
-                let result = row.problem.closureStatement ?? row.latestProgress.map(progressText) ?? "正在推进。"
                 document.paragraph([
-                    .bold("整改结果："), .text(result),
-                    .text("（\(row.problem.completion.label(for: row.sourceKind))\(row.overdue ? "，已逾期" : "")）"),
+                    .bold("整改结果："), .text(resultText(row)), .text("（\(statusLine(row))）"),
                 ])
             }
         }
@@ -146,7 +146,7 @@ public enum LedgerReports {
                             row.problem.number, String(row.problem.text.prefix(40)),
                             row.tasks.compactMap { $0.kind == .ongoing ? "长期坚持" : $0.deadline?.chinese }
                                 .joined(separator: "、"),
-                            row.overdue ? "已逾期" : row.problem.statusLabel,
+                            row.statusText,
                         ]
                     }))
             paragraph(&document, inputs.reasons, placeholder: "未完成的原因（由经办人填写）")
@@ -155,6 +155,40 @@ public enum LedgerReports {
         paragraph(&document, inputs.nextSteps, placeholder: "下一步工作打算（由经办人填写）")
         document.signature(unit: unit.name, date: officeDate(today))
         return document
+    }
+
+    /// "青山镇关于县委第三巡察组反馈意见整改情况的报告": the unit once, the issuer, the kind of report; an
+    /// audit's wording for an audit.
+    static func reportTitle(unit: UnitNode, source: Source, kind: Kind) -> String {
+        let what = kind == .final ? "整改情况的报告" : "整改进展情况的报告"
+        switch source.kind {
+        case .audit: return "\(unit.name)关于\(source.issuer)审计查出问题\n\(what)"
+        default: return "\(unit.name)关于\(source.issuer)反馈意见\n\(what)"
+        }
+    }
+
+    /// What a report says was done, from the item's state now: a closure statement only for a closed
+    /// item; for a reopened one, that it came back and what is being done; otherwise the latest progress.
+    /// 「未完成，逾期」: the status inside the report's own brackets, without brackets in brackets.
+    static func statusLine(_ row: LedgerRow) -> String {
+        let (word, notes) = StatusWords.parts(row.problem.status, kind: row.sourceKind, timeliness: row.timeliness)
+        return ([word] + notes).joined(separator: "，")
+    }
+
+    static func resultText(_ row: LedgerRow) -> String {
+        let latest = row.latestProgress.map(progressText)
+        switch row.problem.status {
+        case .closed, .stageCompleted:
+            return row.problem.closureStatement ?? latest ?? "已完成整改。"
+        case .reopened:
+            let back = "回头看发现问题反弹（第\(row.problem.recurrences)次），已重新打开整改。"
+            return latest.map { back + "最新进展：\($0)" } ?? back
+        case .pendingFirstReview, .pendingSecondReview:
+            return "已申请销号，待审核。" + (latest.map { "最新进展：\($0)" } ?? "")
+        case .open, .returned:
+            guard !row.tasks.isEmpty else { return "尚未制定整改措施。" }
+            return latest ?? "尚无报送的整改进展。"
+        }
     }
 
     static func progressText(_ latest: String) -> String {
@@ -205,11 +239,14 @@ public enum LedgerReports {
             var counts = CompletionCounts()
             var overdue = 0
         }
-        var byUnit: [String: UnitLine] = [:]
+        // Units of one level are compared: the children of the bulletin's unit, each with everything below it
+        // (a village's items count for its township), so a village never stands beside the townships.
+        let children = try await store.units(in: Scope(subtree: unit.path)).filter { $0.parentID == unit.id }
+        var byUnit: [UUID: UnitLine] = [:]
         for row in rows {
-            byUnit[row.problem.unitPath, default: UnitLine(name: row.problem.unitName)].counts.add(
-                row.problem.completion)
-            if row.overdue { byUnit[row.problem.unitPath, default: UnitLine(name: row.problem.unitName)].overdue += 1 }
+            guard let child = children.first(where: { row.problem.unitPath.hasPrefix($0.path) }) else { continue }
+            byUnit[child.id, default: UnitLine(name: child.name)].counts.add(row.problem.completion)
+            if row.overdue { byUnit[child.id, default: UnitLine(name: child.name)].overdue += 1 }
         }
         let units = byUnit.values.sorted { ($0.name, $0.counts.total) < ($1.name, $1.counts.total) }
         document.heading(level: 1, text: "各单位整改情况")

@@ -61,7 +61,7 @@ public enum OfficeCommands {
     /// Checks the file; stores it (all or nothing) unless `dryRun` or a row that is not skipped has a problem,
     /// in which case the problems are the error.
     public static func importLedger(
-        store: Store, file: URL, source: String?, skipRows: Set<Int>, dryRun: Bool
+        store: Store, file: URL, source: String?, skipRows: Set<Int>, dryRun: Bool, feedbackDate: LocalDate? = nil
     ) async throws -> ImportOutcome {
         let data: Data
         do {
@@ -74,7 +74,7 @@ public enum OfficeCommands {
         do {
             preview = try await LedgerImport.preview(
                 data: data, fileName: file.lastPathComponent, source: found, skipRows: skipRows,
-                importer: .system, store: store)
+                importer: .system, store: store, feedbackDate: feedbackDate)
         } catch let error as LedgerImport.ImportError {
             throw CommandError(error.userMessage)
         }

@@ -268,4 +268,20 @@ extension Store {
             }
         }.sort(\.$id).all().map(Self.record)
     }
+
+    /// The latest closure event of a kind for each problem (the reason of the last return, say).
+    public func latestClosureEvents(kind: String, of problemIDs: [UUID]) async throws -> [UUID: ClosureEvent] {
+        guard !problemIDs.isEmpty else { return [:] }
+        let models = try await ClosureEventModel.query(on: db).filter(\.$problemID ~~ problemIDs)
+            .filter(\.$kind == kind).sort(\.$at).all()
+        let names = try await userNames(Set(models.map(\.actorID)))
+        var latest: [UUID: ClosureEvent] = [:]
+        for model in models {
+            latest[model.problemID] = ClosureEvent(
+                kind: model.kind, label: model.kind, actorName: names[model.actorID] ?? "", note: model.note,
+                fromStatus: ProblemStatus(rawValue: model.fromStatus) ?? .open,
+                toStatus: ProblemStatus(rawValue: model.toStatus) ?? .open, at: model.at)
+        }
+        return latest
+    }
 }

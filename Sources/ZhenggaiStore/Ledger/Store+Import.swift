@@ -19,6 +19,8 @@ public struct LedgerImportItem: Sendable {
 
     public var target: Target
     public var tasks: [TaskChange]
+    /// What the sheet said about progress and completion, kept as 「导入时填报」 (never a closure).
+    public var notes: [(kind: ImportedNote.Kind, text: String)] = []
 
     public init(target: Target, tasks: [TaskChange]) {
         self.target = target
@@ -26,11 +28,41 @@ public struct LedgerImportItem: Sendable {
     }
 }
 
+/// What an import creates before its rows: a source proposed from the sheet's title or 来源 column, and
+/// the people it names who are not yet in the system. Their ids are chosen in the preview, so rows can
+/// refer to them.
+public struct LedgerImportSetup: Sendable {
+    public struct PlannedSource: Sendable {
+        public var id: UUID
+        public var source: NewSource
+        public init(id: UUID, source: NewSource) {
+            self.id = id
+            self.source = source
+        }
+    }
+    public struct PlannedPerson: Sendable {
+        public var id: UUID
+        public var person: NewPerson
+        public init(id: UUID, person: NewPerson) {
+            self.id = id
+            self.person = person
+        }
+    }
+    public var sources: [PlannedSource] = []
+    public var people: [PlannedPerson] = []
+    public var fileName = ""
+    public init() {}
+}
+
 public struct LedgerImportResult: Codable, Sendable, Equatable {
     public var problemsCreated = 0
     public var problemsUpdated = 0
     public var tasksCreated = 0
     public var tasksUpdated = 0
+    public var sourcesCreated = 0
+    public var peopleCreated = 0
+    /// Cells about progress and completion kept as 「导入时填报」.
+    public var notesKept = 0
 
     public init() {}
 }
@@ -83,7 +115,9 @@ extension Store {
 
     /// Applies a whole imported sheet in one write transaction: every problem and task is stored, with its
     /// audit entry, or nothing is (a failure on row 900 leaves rows 1–899 unstored too).
-    public func importLedger(_ items: [LedgerImportItem], by actor: AuditActor) async throws -> LedgerImportResult {
+    public func importLedger(
+        _ items: [LedgerImportItem], setup: LedgerImportSetup = LedgerImportSetup(), by actor: AuditActor
+    ) async throws -> LedgerImportResult {
         for item in items {
             if case .new(let problem) = item.target { _ = try Self.validate(problem) }
             for change in item.tasks {
@@ -94,6 +128,14 @@ extension Store {
         }
         return try await write(actor) { tx in
             var result = LedgerImportResult()
+            for planned in setup.sources {
+                _ = try await self.insertSource(planned.source, id: planned.id, tx: tx)
+                result.sourcesCreated += 1
+            }
+            for planned in setup.people {
+                _ = try await self.insertPerson(planned.person, id: planned.id, userID: nil, tx: tx)
+                result.peopleCreated += 1
+            }
             for item in items {
                 let problemID: UUID
                 switch item.target {
@@ -111,6 +153,26 @@ extension Store {
                             throw StoreError.workflow(.versionConflict(current: model.version))
                         }
                     }
+                }
+                if !item.notes.isEmpty {
+                    let known = try await ImportedNoteModel.query(on: tx.db).filter(\.$problemID == problemID).all()
+                    for note in item.notes
+                    where !known.contains(where: { $0.kind == note.kind.rawValue && $0.text == note.text }) {
+                        let model = ImportedNoteModel()
+                        model.id = self.ids.next()
+                        model.problemID = problemID
+                        model.kind = note.kind.rawValue
+                        model.text = String(note.text.prefix(5_000))
+                        model.importedAt = tx.now
+                        model.importedBy = tx.actor.name
+                        model.fileName = String(setup.fileName.prefix(200))
+                        try await model.create(on: tx.db)
+                        result.notesKept += 1
+                    }
+                    let unitPath = try await Self.problemModel(problemID, on: tx.db).unitPath
+                    try await tx.record(
+                        "problem.importNotes", entity: "problem", id: problemID.uuidString, unitPath: unitPath,
+                        before: nil, after: item.notes.map { "\($0.kind.label)：\($0.text)" })
                 }
                 for change in item.tasks {
                     switch change {

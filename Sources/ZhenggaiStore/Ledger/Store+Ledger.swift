@@ -38,6 +38,15 @@ extension Store {
                         "\(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") WHERE \(ident: "leader_id") = \(bind: leaderID))"
                 ))
         }
+        if let userID = filter.requestedBy { query.filter(\.$requestedBy == userID) }
+        if filter.withoutTasks {
+            query.filter(
+                .sql(
+                    embed: """
+                        NOT EXISTS (SELECT 1 FROM \(ident: "tasks") WHERE \(ident: "tasks").\(ident: "problem_id") = \
+                        \(ident: "problems").\(ident: "id") AND \(ident: "tasks").\(ident: "withdrawn_at") IS NULL)
+                        """))
+        }
         if let userID = filter.responsibleUserID {
             query.filter(
                 .sql(
@@ -46,6 +55,17 @@ extension Store {
                         WHERE \(ident: "withdrawn_at") IS NULL AND (\(ident: "leader_id") = \(bind: userID) \
                         OR \(ident: "assignee_person_id") IN \
                         (SELECT \(ident: "id") FROM \(ident: "people") WHERE \(ident: "user_id") = \(bind: userID))))
+                        """))
+        }
+        if filter.lateOnly {
+            // 逾期完成: closed, but a task was done after its deadline.
+            query.filter(\.$status ~~ [ProblemStatus.closed.rawValue, ProblemStatus.stageCompleted.rawValue])
+            query.filter(
+                .sql(
+                    embed: """
+                        \(ident: "problems").\(ident: "id") IN (SELECT \(ident: "problem_id") FROM \(ident: "tasks") \
+                        WHERE \(ident: "withdrawn_at") IS NULL AND \(ident: "kind") <> 'ongoing' \
+                        AND \(ident: "completed_on") > \(ident: "deadline"))
                         """))
         }
         if let today = filter.overdueOn {
@@ -162,25 +182,39 @@ extension Store {
                     "\(day) \(try entry.decode(column: "text", as: String.self))"
             }
         }
+        let notes = try await importedNotes(of: ids)
         return problems.map { problem -> LedgerRow in
             var problem = problem
             problem.unitName = names[problem.unitID] ?? ""
             let source = sources[problem.sourceID]
             let problemTasks = tasks[problem.id] ?? []
-            return LedgerRow(
+            let timeliness = Timeliness.of(problem.status, tasks: problemTasks, today: today)
+            var row = LedgerRow(
                 problem: problem, sourceTitle: source?.title ?? "",
                 sourceKind: source.flatMap { SourceKind(rawValue: $0.kind) } ?? .inspection, round: source?.round,
-                tasks: problemTasks, latestProgress: latest[problem.id],
-                overdue: Self.isOverdue(problem.status, problemTasks, today: today))
+                tasks: problemTasks, latestProgress: latest[problem.id], overdue: timeliness == .overdue)
+            row.timeliness = timeliness
+            row.imported = notes[problem.id] ?? []
+            return row
         }
     }
 
-    static func isOverdue(_ status: ProblemStatus, _ tasks: [RectificationTask], today: LocalDate) -> Bool {
-        guard unfinishedStatuses.contains(status) else { return false }
-        return tasks.contains { task in
-            guard task.kind != .ongoing, task.status == .inProgress, let deadline = task.deadline else { return false }
-            return deadline < today
+    /// What imported sheets said about these problems, oldest first.
+    public func importedNotes(of ids: [UUID]) async throws -> [UUID: [ImportedNote]] {
+        var notes: [UUID: [ImportedNote]] = [:]
+        for start in stride(from: 0, to: ids.count, by: 2_000) {
+            let chunk = Array(ids[start..<min(start + 2_000, ids.count)])
+            for model in try await ImportedNoteModel.query(on: db).filter(\.$problemID ~~ chunk)
+                .sort(\.$importedAt).sort(\.$id).all()
+            {
+                guard let kind = ImportedNote.Kind(rawValue: model.kind) else { continue }
+                notes[model.problemID, default: []].append(
+                    ImportedNote(
+                        kind: kind, text: model.text, importedAt: model.importedAt, importedBy: model.importedBy,
+                        fileName: model.fileName))
+            }
         }
+        return notes
     }
 
     /// The counts every report needs, from one grouped query over the filtered problems.
@@ -191,6 +225,10 @@ extension Store {
         var overdueFilter = filter
         overdueFilter.overdueOn = today
         let overdue = try await filtered(overdueFilter).count()
+        // 逾期完成: closed, but a task was done after its deadline.
+        var lateFilter = filter
+        lateFilter.lateOnly = true
+        let lateDone = try await filtered(lateFilter).count()
         var total = CompletionCounts()
         var byStatus: [String: CompletionCounts] = [:]
         var byCategory: [String: CompletionCounts] = [:]
@@ -214,7 +252,7 @@ extension Store {
         }
         typealias Bucket = LedgerCounts.Bucket
         let statusOrder = ProblemStatus.allCases.map(\.rawValue)
-        return LedgerCounts(
+        var counts = LedgerCounts(
             total: total.total, completion: total, rate: total.rateText,
             byStatus: buckets(byStatus, key: { $0 }, label: { ProblemStatus(rawValue: $0)?.label ?? $0 })
                 .sorted { statusOrder.firstIndex(of: $0.key)! < statusOrder.firstIndex(of: $1.key)! },
@@ -224,6 +262,8 @@ extension Store {
             byUnit: buckets(byUnit, key: { $0.uuidString }, label: { unitNames[$0] ?? "" })
                 .sorted { ($0.label, $0.key) < ($1.label, $1.key) },
             overdue: overdue)
+        counts.lateDone = lateDone
+        return counts
     }
 }
 

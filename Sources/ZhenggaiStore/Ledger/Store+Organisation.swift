@@ -19,6 +19,8 @@ extension Store {
         public var newUnitKind: UnitKind?
         public var parentID: UUID?
         public var parentName: String?
+        /// The top of the tree (the county), only into an empty system.
+        public var isTop = false
         public var personID: UUID?
         public var personName: String?
         public var title: String = ""
@@ -39,8 +41,12 @@ extension Store {
             for item in items {
                 var unitID = item.unitID ?? created[item.unitName]
                 if unitID == nil, let kind = item.newUnitKind {
-                    guard let parentID = item.parentID ?? item.parentName.flatMap({ created[$0] }) else {
+                    let parentID = item.parentID ?? item.parentName.flatMap { created[$0] }
+                    if parentID == nil && !item.isTop {
                         throw StoreError.notFound(what: "上级单位「\(item.parentName ?? "")」")
+                    }
+                    if item.isTop, try await UnitModel.query(on: tx.db).count() > 0 {
+                        throw StoreError.duplicate("系统中已有单位，不能再新建最上级单位。")
                     }
                     let unit = try await self.insertUnit(name: item.unitName, kind: kind, parentID: parentID, tx: tx)
                     created[item.unitName] = unit.id

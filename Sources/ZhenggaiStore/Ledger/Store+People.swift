@@ -31,7 +31,7 @@ extension Store {
         }
     }
 
-    func insertPerson(_ new: NewPerson, userID: UUID?, tx: WriteTransaction) async throws -> Person {
+    func insertPerson(_ new: NewPerson, id: UUID? = nil, userID: UUID?, tx: WriteTransaction) async throws -> Person {
         guard let unit = try await UnitModel.find(new.unitID, on: tx.db) else { throw StoreError.notFound(what: "单位") }
         guard unit.retiredOn == nil else {
             throw StoreError.invalid(field: "所在单位", message: "「\(unit.name)」已撤销，不能再添加人员。")
@@ -42,7 +42,7 @@ extension Store {
             throw StoreError.duplicate("「\(unit.name)」已有名为「\(new.name)」的人员。同名的两人请在姓名后注明以区分。")
         }
         let model = PersonModel()
-        model.id = self.ids.next()
+        model.id = id ?? self.ids.next()
         model.name = new.name
         model.unitID = new.unitID
         model.title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -7,6 +7,10 @@ extension Store {
     // MARK: Sources
 
     public func createSource(_ new: NewSource, by actor: AuditActor) async throws -> Source {
+        try await write(actor) { tx in try await self.insertSource(new, id: nil, tx: tx) }
+    }
+
+    func insertSource(_ new: NewSource, id: UUID?, tx: WriteTransaction) async throws -> Source {
         let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
         let issuer = new.issuer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= 200 else {
@@ -22,37 +26,35 @@ extension Store {
         guard (1...12).contains(months) else {
             throw StoreError.invalid(field: "报告期限", message: "应为 1 到 12 个月。")
         }
-        return try await write(actor) { tx in
-            guard let unit = try await UnitModel.find(new.unitID, on: tx.db) else {
-                throw StoreError.notFound(what: "被巡察（检查）单位")
-            }
-            try await Self.requireActive(new.unitID, on: tx.db)
-            let round = new.round ?? 0
-            let key = "source:\(new.kind.code)\(new.feedbackDate.year)-\(round)"
-            let ordinal = try await Self.next(counter: key, on: tx.db)
-            let number = ProblemNumber(
-                kind: new.kind, year: new.feedbackDate.year, round: round, sourceOrdinal: ordinal, sequence: 0)
-            let model = SourceModel()
-            model.id = self.ids.next()
-            model.kind = new.kind.rawValue
-            model.title = title
-            model.issuer = issuer
-            model.round = new.round
-            model.unitID = new.unitID
-            model.unitPath = unit.path
-            model.feedbackDate = new.feedbackDate.iso
-            model.reportDue = new.feedbackDate.adding(months: months).iso
-            model.numberPrefix = number.sourcePrefix
-            model.createdBy = actor.id
-            model.createdAt = tx.now
-            model.version = 1
-            try await model.create(on: tx.db)
-            let source = Self.source(model, unitName: unit.name)
-            try await tx.record(
-                "source.create", entity: "source", id: model.id!.uuidString, unitPath: unit.path, before: nil,
-                after: source)
-            return source
+        guard let unit = try await UnitModel.find(new.unitID, on: tx.db) else {
+            throw StoreError.notFound(what: "被巡察（检查）单位")
         }
+        try await Self.requireActive(new.unitID, on: tx.db)
+        let round = new.round ?? 0
+        let key = "source:\(new.kind.code)\(new.feedbackDate.year)-\(round)"
+        let ordinal = try await Self.next(counter: key, on: tx.db)
+        let number = ProblemNumber(
+            kind: new.kind, year: new.feedbackDate.year, round: round, sourceOrdinal: ordinal, sequence: 0)
+        let model = SourceModel()
+        model.id = id ?? self.ids.next()
+        model.kind = new.kind.rawValue
+        model.title = title
+        model.issuer = issuer
+        model.round = new.round
+        model.unitID = new.unitID
+        model.unitPath = unit.path
+        model.feedbackDate = new.feedbackDate.iso
+        model.reportDue = new.feedbackDate.adding(months: months).iso
+        model.numberPrefix = number.sourcePrefix
+        model.createdBy = tx.actor.id
+        model.createdAt = tx.now
+        model.version = 1
+        try await model.create(on: tx.db)
+        let source = Self.source(model, unitName: unit.name)
+        try await tx.record(
+            "source.create", entity: "source", id: model.id!.uuidString, unitPath: unit.path, before: nil,
+            after: source)
+        return source
     }
 
     public func source(_ id: UUID) async throws -> Source {
@@ -212,8 +214,9 @@ extension Store {
         let source = try await self.source(problem.sourceID)
         let tasks = try await self.tasks(of: [id])[id] ?? []
         let progressModels = try await ProgressModel.query(on: db).filter(\.$problemID == id)
-            .sort(\.$onDate).sort(\.$createdAt).all()
-        let evidenceModels = try await EvidenceModel.query(on: db).filter(\.$problemID == id).sort(\.$createdAt).all()
+            .filter(\.$withdrawnAt == nil).sort(\.$onDate).sort(\.$createdAt).all()
+        let evidenceModels = try await EvidenceModel.query(on: db).filter(\.$problemID == id)
+            .filter(\.$withdrawnAt == nil).sort(\.$createdAt).all()
         let events = try await ClosureEventModel.query(on: db).filter(\.$problemID == id).sort(\.$at).all()
         let names = try await userNames(
             Set(progressModels.map(\.authorID) + evidenceModels.map(\.uploadedBy) + events.map(\.actorID)))
@@ -240,6 +243,7 @@ extension Store {
         case "approveSecond": "巡察办审核通过"
         case "return": "退回补正"
         case "reopen": "重新打开"
+        case "withdraw": "撤回销号申请"
         default: kind
         }
     }
@@ -263,7 +267,8 @@ extension Store {
             status: status, completion: status.completion, recurrences: model.recurrences,
             closureStatement: model.closureStatement, closedOn: model.closedOn.flatMap(LocalDate.init(iso:)),
             requestedBy: model.requestedBy, firstReviewedBy: model.firstReviewedBy, relapsedBy: model.relapsedBy,
-            createdAt: model.createdAt, version: model.version)
+            withdrawnReason: model.withdrawnAt == nil ? nil : (model.withdrawnReason ?? ""), createdAt: model.createdAt,
+            version: model.version)
     }
 
     /// Counters only grow, inside the caller's write transaction (which already serialises writers),

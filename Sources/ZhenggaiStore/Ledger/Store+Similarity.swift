@@ -103,9 +103,10 @@ extension Store {
             .flatMap { $0.id.map(UInt64.init) }
     }
 
+    /// Problems by id, leaving out withdrawn ones (a suggestion never points at an entry made by mistake).
     public func problems(_ ids: [UUID]) async throws -> [Problem] {
         guard !ids.isEmpty else { return [] }
-        let models = try await ProblemModel.query(on: db).filter(\.$id ~~ ids).all()
+        let models = try await ProblemModel.query(on: db).filter(\.$id ~~ ids).filter(\.$withdrawnAt == nil).all()
         let names = try await unitNames(Set(models.map(\.unitID)))
         let byID = Dictionary(
             uniqueKeysWithValues: models.map { ($0.id!, Self.problem($0, unitName: names[$0.unitID] ?? "")) })

@@ -12,9 +12,8 @@ extension Store {
         guard !fields.leadUnit.trimmingCharacters(in: .whitespaces).isEmpty, fields.leadUnit.count <= 200 else {
             throw .invalid(field: "责任单位", message: "不能为空，且不超过 200 字。")
         }
-        guard fields.assigneePersonID != nil || !fields.assignee.trimmingCharacters(in: .whitespaces).isEmpty,
-            fields.assignee.count <= 100
-        else {
+        // A 责任人 may be left to be decided (a measure taken over from a document, assigned in bulk later).
+        guard fields.assignee.count <= 100 else {
             throw .invalid(field: "责任人", message: "请从人员中选择；本系统以外的人员可直接填写姓名（不超过 100 字）。")
         }
         if (fields.supportingUnits ?? "").count > 500 {
@@ -345,6 +344,103 @@ extension Store {
                 "progress.add", entity: "problem", id: task.problemID.uuidString, unitPath: problem.unitPath,
                 before: nil, after: entry)
             return entry
+        }
+    }
+}
+
+/// The fields set for many problems at once after a document import: only what is given changes.
+public struct BulkAssignment: Sendable {
+    public var leaderPersonID: UUID?
+    public var leadUnit: String?
+    public var supportingUnits: String?
+    public var assigneePersonID: UUID?
+    public var assignee: String?
+    public var deadline: LocalDate?
+    /// For a problem without a task: the measure of the task to create (required then).
+    public var measure: String?
+
+    public init(
+        leaderPersonID: UUID? = nil, leadUnit: String? = nil, supportingUnits: String? = nil,
+        assigneePersonID: UUID? = nil, assignee: String? = nil, deadline: LocalDate? = nil, measure: String? = nil
+    ) {
+        self.leaderPersonID = leaderPersonID
+        self.leadUnit = leadUnit
+        self.supportingUnits = supportingUnits
+        self.assigneePersonID = assigneePersonID
+        self.assignee = assignee
+        self.deadline = deadline
+        self.measure = measure
+    }
+
+    public var isEmpty: Bool {
+        leaderPersonID == nil && leadUnit == nil && supportingUnits == nil && assigneePersonID == nil && assignee == nil
+            && deadline == nil && measure == nil
+    }
+}
+
+extension Store {
+    /// Sets the given fields on every task of the chosen problems, and gives a problem without a task one
+    /// (when a measure is given), all in one transaction: every problem or none. A problem under review or
+    /// closed is refused by number, as are people outside a problem's inspected unit.
+    public func assign(_ bulk: BulkAssignment, to problemIDs: [UUID], by actor: AuditActor) async throws -> (
+        updated: Int, created: Int
+    ) {
+        guard !bulk.isEmpty else {
+            throw StoreError.invalid(field: "批量指定", message: "请至少填写一项（责任领导、责任单位、配合单位、责任人或时限）。")
+        }
+        guard !problemIDs.isEmpty else { throw StoreError.invalid(field: "批量指定", message: "请先勾选问题。") }
+        return try await write(actor) { tx in
+            var updated = 0
+            var created = 0
+            for problemID in problemIDs {
+                let problem = try await Self.problemModel(problemID, on: tx.db)
+                let status = ProblemStatus(rawValue: problem.status) ?? .open
+                guard status.isWorkable, problem.withdrawnAt == nil else {
+                    throw StoreError.invalid(
+                        field: "批量指定", message: "问题 \(problem.number) 当前为「\(status.label)」，不能修改整改任务，本次未作任何修改。")
+                }
+                let tasks = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID)
+                    .filter(\.$withdrawnAt == nil).sort(\.$position).all()
+                if tasks.isEmpty {
+                    guard let measure = bulk.measure, !measure.isEmpty else {
+                        throw StoreError.invalid(
+                            field: "整改措施", message: "问题 \(problem.number) 尚无整改任务：请填写整改措施，以便一并新建。")
+                    }
+                    let unitName = try await UnitModel.find(problem.unitID, on: tx.db)?.name ?? ""
+                    let fields = TaskFields(
+                        measure: measure, kind: .scheduled, leaderPersonID: bulk.leaderPersonID,
+                        leadUnit: bulk.leadUnit ?? unitName, supportingUnits: bulk.supportingUnits,
+                        assigneePersonID: bulk.assigneePersonID, assignee: bulk.assignee ?? "", deadline: bulk.deadline)
+                    try Self.validate(fields)
+                    _ = try await self.insertTask(problemID: problemID, fields, tx: tx)
+                    created += 1
+                    continue
+                }
+                for task in tasks {
+                    let current = Self.task(task, leaderName: nil)
+                    var fields = TaskFields(
+                        measure: current.measure, kind: current.kind, leaderPersonID: current.leaderPersonID,
+                        leadUnit: current.leadUnit, supportingUnits: current.supportingUnits,
+                        assigneePersonID: current.assigneePersonID,
+                        assignee: current.assigneePersonID == nil ? current.assignee : "", deadline: current.deadline)
+                    if let value = bulk.leaderPersonID { fields.leaderPersonID = value }
+                    if let value = bulk.leadUnit { fields.leadUnit = value }
+                    if let value = bulk.supportingUnits { fields.supportingUnits = value }
+                    if let value = bulk.assigneePersonID {
+                        fields.assigneePersonID = value
+                        fields.assignee = ""
+                    } else if let value = bulk.assignee {
+                        fields.assigneePersonID = nil
+                        fields.assignee = value
+                    }
+                    if let value = bulk.deadline, current.kind != .ongoing { fields.deadline = value }
+                    try Self.validate(fields)
+                    _ = try await self.updateTask(
+                        task.id!, version: task.version, fields, problemID: problemID, tx: tx)
+                    updated += 1
+                }
+            }
+            return (updated, created)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import FluentKit
 public import Foundation
+import SQLKit
 public import ZhenggaiCore
 
 /// A session as the server sees it: the user, and the CSRF token cookie-authenticated writes must echo.
@@ -317,22 +318,44 @@ extension Store {
     }
 
     /// Counts one more attempt under `key` and answers the count in the current window, in one statement:
-    /// concurrent attempts each get their own number, so a limit holds however many arrive at once. A window
-    /// older than `window` seconds starts again at 1.
-    public func countAttempt(key: String, window: TimeInterval) async throws -> Int {
+    /// concurrent attempts each get their own number, so a limit holds however many arrive at once. The
+    /// counter starts again at 1 once it has been quiet for its wait: `window` seconds while it counts up to
+    /// `limit` and through the first lock, then twice as long for each further `limit` attempts (at most
+    /// eight times), so guessing that goes on through a lock only makes the lock longer.
+    public func countAttempt(key: String, window: TimeInterval, limit: Int) async throws -> Int {
         let now = clock.now().timeIntervalSince1970
+        let step = max(1, limit)
+        // Numbers made here, not input: written into the statement so both databases read them as numbers.
+        let wait = SQLQueryString(
+            stringLiteral: """
+                CASE WHEN login_throttle.failures <= \(2 * step) THEN \(Int(window))
+                     WHEN login_throttle.failures <= \(3 * step) THEN \(Int(window) * 2)
+                     WHEN login_throttle.failures <= \(4 * step) THEN \(Int(window) * 4)
+                     ELSE \(Int(window) * 8) END
+                """)
         let row = try await sql.raw(
             """
             INSERT INTO login_throttle (key, failures, window_start) VALUES (\(bind: key), 1, \(bind: now))
             ON CONFLICT (key) DO UPDATE SET
-              failures = CASE WHEN login_throttle.window_start < \(bind: now - window) THEN 1
+              failures = CASE WHEN login_throttle.window_start < \(bind: now) - \(wait) THEN 1
                               ELSE login_throttle.failures + 1 END,
-              window_start = CASE WHEN login_throttle.window_start < \(bind: now - window) THEN \(bind: now)
+              window_start = CASE WHEN login_throttle.window_start < \(bind: now) - \(wait) THEN \(bind: now)
                                   ELSE login_throttle.window_start END
             RETURNING failures
             """
         ).first()
         return try row?.decode(column: "failures", as: Int.self) ?? 1
+    }
+
+    /// How long a counter at `count` attempts waits before it starts again (see `countAttempt`).
+    public static func attemptWait(count: Int, limit: Int, minutes: Int) -> Int {
+        let step = max(1, limit)
+        switch count {
+        case ...(2 * step): return minutes
+        case ...(3 * step): return minutes * 2
+        case ...(4 * step): return minutes * 4
+        default: return minutes * 8
+        }
     }
 
     /// A user locked out from an address: an audit entry at the user's unit, so the unit's admin sees it

@@ -217,3 +217,13 @@ struct CategoryClassifier: @unchecked Sendable {
         return nil
     }
 }
+
+/// The category model for a problem written anywhere (a ledger sheet without a 问题类别 column, a form):
+/// the most likely category of DOMAIN.md §4 and the model's confidence in it. A suggestion for a person to
+/// confirm, never a decision.
+public enum CategorySuggestion {
+    public static func suggest(_ text: String) -> (code: String, confidence: Double) {
+        let scalars = text.unicodeScalars.map(\.value)
+        return CategoryClassifier.shared.classify(scalars, 0..<min(100, scalars.count), letter: nil)
+    }
+}

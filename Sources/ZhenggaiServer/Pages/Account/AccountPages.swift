@@ -64,14 +64,13 @@ enum AccountPages {
                 return Pages.redirect(request, to: next, notice: .passwordChanged)
             },
             Handler(.mySessions) { request, caller in
-                let style = Date.FormatStyle(
-                    date: .numeric, time: .shortened, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
                 let context = SessionsContext(
                     layout: Layout(title: "我的登录", caller: caller, section: nil, notice: Pages.notice(request)),
                     sessions: try await store.sessions(of: caller.user.id).map {
                         SessionsContext.Row(
                             kind: $0.kind == "login" ? "网页或接口登录" : $0.kind,
-                            createdAt: style.format($0.createdAt), expiresAt: style.format($0.expiresAt),
+                            createdAt: LocalDate.chineseTime($0.createdAt),
+                            expiresAt: LocalDate.chineseTime($0.expiresAt),
                             current: $0.id == caller.sessionID, endAction: SiteRoute.endMySession.link($0.id))
                     })
                 return try await Pages.render(request, "sessions", context)

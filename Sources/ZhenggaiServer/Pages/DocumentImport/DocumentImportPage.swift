@@ -29,6 +29,27 @@ enum DocumentImportPage {
         var count: Int
         var categories: [LedgerPage.Option]
         var error: String?
+        var duplicates: Int { items.filter { $0.duplicateOf != nil }.count }
+
+        enum CodingKeys: String, CodingKey {
+            case layout, source, title, kind, removed, original, segments, items, count, categories, error, duplicates
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(layout, forKey: .layout)
+            try c.encode(source, forKey: .source)
+            try c.encode(title, forKey: .title)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(removed, forKey: .removed)
+            try c.encode(original, forKey: .original)
+            try c.encode(segments, forKey: .segments)
+            try c.encode(items, forKey: .items)
+            try c.encode(count, forKey: .count)
+            try c.encode(categories, forKey: .categories)
+            try c.encodeIfPresent(error, forKey: .error)
+            try c.encode(duplicates, forKey: .duplicates)
+        }
     }
 
     struct Piece: Encodable {
@@ -49,6 +70,8 @@ enum DocumentImportPage {
         var start: Int
         var end: Int
         var options: [LedgerPage.Option]
+        /// The number of a problem of this source with the same text: a document imported again.
+        var duplicateOf: String?
     }
 
     static func routes(store: Store) -> [Handler] {
@@ -74,7 +97,7 @@ enum DocumentImportPage {
                 .documentPreview, bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
                 target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
-                let (_, row) = try await sourceRow(request)
+                let (source, row) = try await sourceRow(request)
                 struct Upload: Content {
                     var file: File?
                     var pasted: String?
@@ -101,14 +124,23 @@ enum DocumentImportPage {
                 }
                 let categories = try await store.categories()
                 let measures = Dictionary(uniqueKeysWithValues: document.measures.map { ($0.id, $0.text) })
+                // A document imported a second time: its problems are already in the source, so they start
+                // unticked with the number they already have.
+                let existing = try await store.ledger(
+                    LedgerFilter(scope: .everything, sourceID: source.id), paging: try Paging(perPage: 500),
+                    today: store.clock.today()
+                ).rows
+                var known: [String: String] = [:]
+                for row in existing { known[Self.comparable(row.problem.text)] = row.problem.number }
                 let items = document.problems.enumerated().map { offset, problem in
-                    Item(
-                        index: offset, number: offset + 1, keep: true, merge: false, text: problem.text,
+                    let duplicate = known[Self.comparable(problem.text)]
+                    return Item(
+                        index: offset, number: offset + 1, keep: duplicate == nil, merge: false, text: problem.text,
                         outline: problem.path.joined(separator: " / "), category: problem.category,
                         confidence: String(format: "%.0f%%", problem.confidence * 100),
                         measure: problem.measures.compactMap { measures[$0] }.joined(separator: "\n"),
                         start: problem.start, end: problem.end,
-                        options: options(categories, selected: problem.category))
+                        options: options(categories, selected: problem.category), duplicateOf: duplicate)
                 }
                 let context = PreviewContext(
                     layout: Layout(title: "核对拟导入的问题", caller: caller, section: .sources), source: row,
@@ -136,7 +168,8 @@ enum DocumentImportPage {
                             outline: form["outline_\(index)"], category: category,
                             confidence: form["confidence_\(index)"],
                             measure: form.values["measure_\(index)"] ?? "", start: Int(form["start_\(index)"]) ?? 0,
-                            end: Int(form["end_\(index)"]) ?? 0, options: options(categories, selected: category)))
+                            end: Int(form["end_\(index)"]) ?? 0, options: options(categories, selected: category),
+                            duplicateOf: nil))
                 }
                 let unitName = try await store.unit(source.unitID).name
                 let drafts = assemble(items)
@@ -144,9 +177,12 @@ enum DocumentImportPage {
                     guard !drafts.isEmpty else {
                         throw StoreError.invalid(field: "问题清单", message: "没有要导入的问题：请至少保留一条。")
                     }
-                    // Draft measures become tasks due by the report deadline; the unit fills in who and when.
+                    // Measures written in the document become tasks, with the kind and 时限 the text states
+                    // (「2024年3月底前」, 「长期坚持」, 「立行立改」), else due by the report deadline; who leads and
+                    // carries them out is set afterwards, for many problems at once on the ledger page.
                     let batch = drafts.map { draft in
-                        (
+                        let terms = MeasureTerms.read(draft.measure, reference: source.feedbackDate)
+                        return (
                             problem: NewProblem(
                                 sourceID: source.id, text: draft.text, outlinePath: draft.outline,
                                 categoryCode: draft.category),
@@ -154,8 +190,8 @@ enum DocumentImportPage {
                                 ? []
                                 : [
                                     TaskFields(
-                                        measure: draft.measure, kind: .scheduled, leaderID: nil, leadUnit: unitName,
-                                        assignee: "待明确", deadline: source.reportDue)
+                                        measure: draft.measure, kind: terms.kind, leadUnit: unitName,
+                                        deadline: terms.kind == .ongoing ? nil : terms.deadline ?? source.reportDue)
                                 ]
                         )
                     }
@@ -173,6 +209,13 @@ enum DocumentImportPage {
                 }
             },
         ]
+    }
+
+    /// Text compared for duplicates: no whitespace or punctuation, so a re-typed copy still matches.
+    static func comparable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }
+                .map(Character.init))
     }
 
     struct Draft {

@@ -41,7 +41,7 @@ struct Layout: Encodable {
 enum Notice: String {
     case saved, created, uploaded, closureRequested, approved, returned, reopened, progressAdded, taskCompleted
     case retired, restored, deactivated, activated, passwordChanged, sessionEnded, withdrawn, imported
-    case closureWithdrawn
+    case closureWithdrawn, assigned
 
     var text: String {
         switch self {
@@ -63,6 +63,7 @@ enum Notice: String {
         case .withdrawn: "已撤销。撤销的内容不再出现在台账和报告中，审计日志中仍有记录，可以恢复。"
         case .imported: "已导入。"
         case .closureWithdrawn: "已撤回销号申请，可以继续整改后再申请。"
+        case .assigned: "已为勾选的问题批量指定，修改已记入审计日志。"
         }
     }
 }

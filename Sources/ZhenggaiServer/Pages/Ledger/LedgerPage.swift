@@ -23,7 +23,18 @@ enum LedgerPage {
         var printLink: String
         var exportLink: String
         var exportCSVLink: String
-        var links = ["ledger": SiteRoute.ledger.link(), "importLedger": SiteRoute.ledgerImportForm.link()]
+        var links = [
+            "ledger": SiteRoute.ledger.link(), "importLedger": SiteRoute.ledgerImportForm.link(),
+            "assign": SiteRoute.ledgerAssign.link(),
+        ]
+        /// Bulk assignment (批量指定) for those who keep the ledger: people to choose from, the way back.
+        var canAssign: Bool
+        var people: [Option]
+        var returnTo: String
+        var assignError: String?
+        /// Filters a link from the home page set that the filter form has no field for, named so the reader
+        /// knows the list is narrowed.
+        var narrowedTo: [String] = []
     }
 
     struct Filters: Encodable {
@@ -33,6 +44,7 @@ enum LedgerPage {
         var unit: String
         var q: String
         var overdue: Bool
+        var late: Bool
         var mine: Bool
         var sort: String
     }
@@ -45,6 +57,7 @@ enum LedgerPage {
 
     struct Row: Encodable {
         var index: Int
+        var id: String
         var link: String
         var number: String
         var source: String
@@ -62,12 +75,71 @@ enum LedgerPage {
         var overdue: Bool
     }
 
+    static func routes(store: Store) -> [Handler] {
+        [route(store: store), assignRoute(store: store)]
+    }
+
+    /// 批量指定: the chosen problems' tasks get the given 责任领导, 责任单位, 配合单位, 责任人 and 时限 at once
+    /// (a problem without a task gets one with the measure given). Each problem must be the caller's to
+    /// edit; everything happens in one transaction, and any refusal comes back above the ledger.
+    static func assignRoute(store: Store) -> Handler {
+        Handler(.ledgerAssign) { request, caller in
+            struct Form: Content {
+                var problem: [String]?
+                var leaderPersonID: String?
+                var leadUnit: String?
+                var supportingUnits: String?
+                var assigneePersonID: String?
+                var assignee: String?
+                var deadline: String?
+                var measure: String?
+                var returnTo: String?
+            }
+            let form = try request.content.decode(Form.self)
+            let back = LoginPage.safeNext(form.returnTo ?? SiteRoute.ledger.link())
+            func text(_ value: String?) -> String? {
+                guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                    return nil
+                }
+                return value
+            }
+            func fail(_ message: String) -> Response {
+                let separator = back.contains("?") ? "&" : "?"
+                return request.redirect(
+                    to: "\(back)\(separator)assignError=\(Links.encode(message))", redirectType: .normal)
+            }
+            let ids = (form.problem ?? []).compactMap(UUID.init(uuidString:))
+            var bulk = BulkAssignment(
+                leaderPersonID: text(form.leaderPersonID).flatMap(UUID.init(uuidString:)),
+                leadUnit: text(form.leadUnit),
+                supportingUnits: text(form.supportingUnits),
+                assigneePersonID: text(form.assigneePersonID).flatMap(UUID.init(uuidString:)),
+                assignee: text(form.assignee), measure: text(form.measure))
+            if let raw = text(form.deadline) {
+                guard let date = LocalDate(iso: raw) else { return fail("「时限」日期无效，请按 年-月-日 填写。") }
+                bulk.deadline = date
+            }
+            do {
+                for id in ids {
+                    let path = try await store.problem(id).unitPath
+                    try Gate.authorize(caller, .createTask, AccessTarget(unitPath: path))
+                }
+                _ = try await store.assign(bulk, to: ids, by: caller.actor)
+            } catch let error as StoreError {
+                return fail(error.userMessage)
+            }
+            return Pages.redirect(request, to: back, notice: .assigned)
+        }
+    }
+
     static func route(store: Store) -> Handler {
         Handler(
             .ledger, target: { _, _ in .anywhere }
         ) { request, caller in
             let today = store.clock.today()
             let parameters = request.queryParameters
+            let canAssign = caller.user.grants.contains { AccessPolicy.roles(for: .createTask).contains($0.role) }
+            let assignError = try parameters.string("assignError", maxLength: 300)
             let printing = try parameters.bool("print")
             var query = try LedgerQuery(parameters)
             let perPage = printing ? 500 : query.paging.perPage
@@ -76,7 +148,7 @@ enum LedgerPage {
             let filters = Filters(
                 source: query.source?.uuidString ?? "", category: query.category ?? "",
                 status: query.statuses.first?.rawValue ?? "", unit: query.unit?.uuidString ?? "", q: query.text ?? "",
-                overdue: query.overdue, mine: query.mine, sort: query.sort.rawValue)
+                overdue: query.overdue, late: query.late, mine: query.mine, sort: query.sort.rawValue)
             let filter = try await LedgerReading.filter(
                 query, reader: caller.principal, readerID: caller.user.id, store: store, today: today)
             let result = try await store.ledger(filter, paging: query.paging, today: today, sort: query.sort)
@@ -101,7 +173,8 @@ enum LedgerPage {
                 }
                 let status = row.problem.status
                 return Row(
-                    index: (page - 1) * perPage + offset + 1, link: SiteRoute.problem.link(row.problem.id),
+                    index: (page - 1) * perPage + offset + 1, id: row.problem.id.uuidString,
+                    link: SiteRoute.problem.link(row.problem.id),
                     number: row.problem.number,
                     source: row.round.map { "\(row.sourceTitle)（第\($0)轮）" } ?? row.sourceTitle,
                     category: "\(row.problem.categoryCode) \(categoryNames[row.problem.categoryCode] ?? "")",
@@ -112,11 +185,12 @@ enum LedgerPage {
                     deadlines: joined(tasks.map { $0.deadline?.chinese ?? ($0.kind == .ongoing ? "长期" : "") }),
                     kinds: Array(Set(tasks.map(\.kind.label))).sorted().joined(separator: "、"),
                     progress: row.latestProgress ?? "",
-                    status: "\(status.completion.label(for: row.sourceKind))（\(status.label)）",
-                    statusClass: row.overdue ? "red" : status.rawValue, overdue: row.overdue)
+                    status: row.statusText,
+                    statusClass: row.overdue ? "red" : row.timeliness == .late ? "late" : status.rawValue,
+                    overdue: row.overdue)
             }
             let context = Context(
-                layout: Layout(title: "整改台账", caller: caller, section: .ledger),
+                layout: Layout(title: "整改台账", caller: caller, section: .ledger, notice: Pages.notice(request)),
                 rows: rows, total: result.total, page: page, pages: pages,
                 previous: page > 1 ? link(page: page - 1) : nil, next: page < pages ? link(page: page + 1) : nil,
                 filters: filters,
@@ -129,16 +203,20 @@ enum LedgerPage {
                 statuses: ProblemStatus.allCases.map {
                     Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status)
                 },
-                units: units.map {
-                    Option(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == filters.unit)
-                },
+                units: Pickers.units(units, selected: filters.unit, includeRetired: true),
                 sorts: [
                     ("number", "按编号"), ("deadline", "按时限（最紧的在前）"), ("status", "按状态"), ("category", "按类别"),
                     ("updated", "按最近更新"),
                 ].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filters.sort) },
                 printLink: link(page: 1, print: true), exportLink: link(page: 1, route: .ledgerExport),
-                exportCSVLink: link(page: 1, route: .ledgerExport, extra: [("format", "csv")]))
-            return try await Pages.render(request, printing ? "ledger-print" : "ledger", context)
+                exportCSVLink: link(page: 1, route: .ledgerExport, extra: [("format", "csv")]),
+                canAssign: canAssign,
+                people: canAssign ? Pickers.people(try await store.people(in: caller.scope), selected: "") : [],
+                returnTo: link(page: page), assignError: assignError)
+            var shown = context
+            if query.askedByMe { shown.narrowedTo.append("我提出的销号申请") }
+            if query.withoutTasks { shown.narrowedTo.append("尚无整改措施的问题") }
+            return try await Pages.render(request, printing ? "ledger-print" : "ledger", shown)
         }
     }
 }

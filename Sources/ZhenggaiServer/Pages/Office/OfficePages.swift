@@ -68,7 +68,10 @@ enum OfficePages {
         var sheetName: String
         var source: String
         var payload: String
+        var feedbackDate: String
         var notices: [String]
+        var proposedSources: [String]
+        var proposedPeople: [String]
         var rows: [LedgerImport.PreviewRow]
         var newProblems: Int
         var changedProblems: Int
@@ -96,6 +99,7 @@ enum OfficePages {
                 struct Upload: Content {
                     var file: File?
                     var source: String?
+                    var feedbackDate: String?
                 }
                 let upload = try? request.content.decode(Upload.self)
                 guard let file = upload?.file, file.data.readableBytes > 0 else {
@@ -105,7 +109,7 @@ enum OfficePages {
                 }
                 return try await previewOrImport(
                     request, caller, store: store, data: Data(buffer: file.data), fileName: file.filename,
-                    sourceID: upload?.source ?? "", skip: [], confirm: false)
+                    sourceID: upload?.source ?? "", feedbackDate: upload?.feedbackDate ?? "", skip: [], confirm: false)
             },
             Handler(
                 .ledgerImportConfirm, bodyLimit: limit,
@@ -121,7 +125,7 @@ enum OfficePages {
                 let skip = Set(form.values.keys.compactMap { $0.hasPrefix("skip-") ? Int($0.dropFirst(5)) : nil })
                 return try await previewOrImport(
                     request, caller, store: store, data: data, fileName: form["fileName"], sourceID: form["source"],
-                    skip: skip, confirm: form["action"] == "import")
+                    feedbackDate: form["feedbackDate"], skip: skip, confirm: form["action"] == "import")
             },
         ]
     }
@@ -136,15 +140,22 @@ enum OfficePages {
 
     static func previewOrImport(
         _ request: Request, _ caller: Caller, store: Store, data: Data, fileName rawName: String, sourceID: String,
-        skip: Set<Int>, confirm: Bool
+        feedbackDate rawDate: String, skip: Set<Int>, confirm: Bool
     ) async throws -> Response {
         let fileName = EvidenceFiles.cleanName(rawName)
+        let dateText = rawDate.trimmingCharacters(in: .whitespaces)
+        let feedbackDate = LocalDate(iso: dateText)
+        if !dateText.isEmpty && feedbackDate == nil {
+            return try await render(
+                request, caller, store: store, selected: sourceID, error: "反馈日期「\(dateText)」应写成 2026-09-15 这样的日期。")
+        }
         let source = try await UUID(uuidString: sourceID).asyncMap { try await store.source($0) }
         let importer = LedgerImport.Importer(principal: caller.principal)
         let preview: LedgerImport.Preview
         do {
             preview = try await LedgerImport.preview(
-                data: data, fileName: fileName, source: source, skipRows: skip, importer: importer, store: store)
+                data: data, fileName: fileName, source: source, skipRows: skip, importer: importer, store: store,
+                feedbackDate: feedbackDate)
         } catch let error as LedgerImport.ImportError {
             return try await render(request, caller, store: store, selected: sourceID, error: error.userMessage)
         }
@@ -157,7 +168,9 @@ enum OfficePages {
         var context = try await context(caller, store: store, selected: sourceID)
         context.preview = PreviewView(
             fileName: fileName, sheetName: preview.sheetName, source: sourceID, payload: data.base64EncodedString(),
-            notices: preview.notices, rows: preview.rows, newProblems: preview.newProblems,
+            feedbackDate: feedbackDate?.description ?? "", notices: preview.notices,
+            proposedSources: preview.proposedSources, proposedPeople: preview.proposedPeople, rows: preview.rows,
+            newProblems: preview.newProblems,
             changedProblems: preview.changedProblems, unchangedProblems: preview.unchangedProblems,
             skippedProblems: preview.skippedProblems, blocking: preview.blockingRows.count, ready: preview.isReady)
         if confirm && !preview.isReady {

@@ -18,6 +18,8 @@ enum ProblemPage {
         var trail: [TrailView]
         var can: Permissions
         var similar: [SimilarView]
+        var withdrawn: [WithdrawnView]
+        var imported: [ImportedView]
         var recurrenceSuspected: Bool
         var relapsedBy: String?
         var leaders: [Option]
@@ -30,6 +32,7 @@ enum ProblemPage {
     struct ProblemView: Encodable {
         var id: String
         var links: ProblemLinks
+        var withdrawnReason: String?
         var number: String
         var text: String
         var outline: [String]
@@ -59,6 +62,8 @@ enum ProblemPage {
         var reviewFirst: String
         var reviewSecond: String
         var reopen: String
+        var withdraw: String
+        var restore: String
 
         init(problem id: UUID, source: UUID) {
             self.source = SiteRoute.source.link(source)
@@ -70,6 +75,8 @@ enum ProblemPage {
             reviewFirst = SiteRoute.reviewFirst.link(id)
             reviewSecond = SiteRoute.reviewSecond.link(id)
             reopen = SiteRoute.reopenProblem.link(id)
+            withdraw = SiteRoute.problemWithdraw.link(id)
+            restore = SiteRoute.problemRestore.link(id)
         }
     }
 
@@ -77,11 +84,13 @@ enum ProblemPage {
         var edit: String
         var complete: String
         var progress: String
+        var withdraw: String
 
         init(task id: UUID) {
             edit = SiteRoute.taskEditForm.link(id)
             complete = SiteRoute.taskComplete.link(id)
             progress = SiteRoute.progressAdd.link(id)
+            withdraw = SiteRoute.taskWithdraw.link(id)
         }
     }
 
@@ -109,12 +118,28 @@ enum ProblemPage {
         var text: String
         var author: String
         var measure: String
+        var withdrawLink: String
+    }
+
+    struct WithdrawnView: Encodable {
+        var kind: String
+        var text: String
+        var reason: String
+        var at: String
+        var restoreLink: String
+    }
+
+    struct ImportedView: Encodable {
+        var label: String
+        var text: String
+        var source: String
     }
 
     struct EvidenceView: Encodable {
         var id: String
         var link: String
         var downloadLink: String
+        var withdrawLink: String
         var fileName: String
         var size: String
         var uploadedBy: String
@@ -168,6 +193,7 @@ enum ProblemPage {
         var editCategory: String?
         var editErrors = FieldErrors()
         var evidenceError: String?
+        var withdrawError: String?
     }
 
     /// The task form, shared by the problem page and the task edit page: people are chosen from the list;
@@ -258,11 +284,15 @@ enum ProblemPage {
                 title: "问题 \(problem.number)", caller: caller, section: .ledger, notice: Pages.notice(request)),
             problem: ProblemView(
                 id: problem.id.uuidString, links: ProblemLinks(problem: problem.id, source: problem.sourceID),
+                withdrawnReason: problem.withdrawnReason,
                 number: problem.number, text: problem.text, outline: problem.outlinePath,
                 sourceTitle: detail.source.title, sourceID: detail.source.id.uuidString, issuer: detail.source.issuer,
                 feedbackDate: detail.source.feedbackDate.chinese, unitName: problem.unitName,
                 category: "\(problem.categoryCode) \(categoryName)", status: problem.statusLabel,
-                statusClass: problem.status.rawValue, completion: problem.completion.label(for: detail.source.kind),
+                statusClass: problem.status.rawValue,
+                completion: StatusWords.describe(
+                    problem.status, kind: detail.source.kind,
+                    timeliness: Timeliness.of(problem.status, tasks: detail.tasks, today: today)),
                 recurrences: problem.recurrences,
                 // A returned or reopened item's last statement was not accepted: not shown as its result.
                 closureStatement: workable ? nil : problem.closureStatement,
@@ -277,11 +307,18 @@ enum ProblemPage {
                     id: task.id.uuidString, links: TaskLinks(task: task.id), measure: task.measure,
                     kind: task.kind.label,
                     leader: task.leaderName ?? "—",
-                    leadUnit: task.leadUnit, supportingUnits: task.supportingUnits, assignee: task.assignee,
+                    leadUnit: task.leadUnit, supportingUnits: task.supportingUnits,
+                    assignee: task.assignee.isEmpty
+                        ? "（待明确）" : task.assigneePersonID == nil ? "\(task.assignee)（系统外人员）" : task.assignee,
                     deadline: task.deadline?.chinese ?? "长期坚持",
                     daysText: task.status == .completed || task.deadline == nil
                         ? "" : Text.daysLeft(today.days(until: task.deadline!)),
-                    light: light == .none ? "plain" : light.rawValue, status: task.statusLabel, version: task.version,
+                    light: light == .none ? "plain" : light.rawValue,
+                    status: {
+                        let timeliness = Timeliness.of(task, today: today)
+                        return timeliness == .late || timeliness == .overdue
+                            ? "\(task.statusLabel)（\(timeliness.label)）" : task.statusLabel
+                    }(), version: task.version,
                     canEdit: workable && allows(.editTask, taskTarget),
                     canComplete: workable && task.kind != .ongoing && task.status != .completed
                         && allows(.editTask, taskTarget),
@@ -290,12 +327,14 @@ enum ProblemPage {
             progress: detail.progress.reversed().map { entry in
                 ProgressView(
                     date: entry.date.chinese, text: entry.text, author: entry.authorName,
-                    measure: Text.excerpt(detail.tasks.first { $0.id == entry.taskID }?.measure ?? "", 30))
+                    measure: Text.excerpt(detail.tasks.first { $0.id == entry.taskID }?.measure ?? "", 30),
+                    withdrawLink: SiteRoute.progressWithdraw.link(entry.id))
             },
             evidence: detail.evidence.map {
                 EvidenceView(
                     id: $0.id.uuidString, link: SiteRoute.evidenceFile.link($0.id),
-                    downloadLink: SiteRoute.evidenceFile.link($0.id, query: [("download", "1")]), fileName: $0.fileName,
+                    downloadLink: SiteRoute.evidenceFile.link($0.id, query: [("download", "1")]),
+                    withdrawLink: SiteRoute.evidenceWithdraw.link($0.id), fileName: $0.fileName,
                     size: sizeText($0.size), uploadedBy: $0.uploadedBy,
                     uploadedAt: formatter.string(from: $0.uploadedAt), isImage: $0.contentType.hasPrefix("image/"),
                     isPDF: $0.contentType == "application/pdf")
@@ -307,6 +346,21 @@ enum ProblemPage {
                 TrailView(seq: $0.seq, at: auditTime($0.at), actor: $0.actorName, action: actionLabel($0.action))
             },
             can: can, similar: similar,
+            withdrawn: try await store.withdrawnItems(of: id).map { item in
+                let restore: SiteRoute =
+                    switch item.kind {
+                    case .problem: .problemRestore
+                    case .task: .taskRestore
+                    case .progress: .progressRestore
+                    case .evidence: .evidenceRestore
+                    }
+                return WithdrawnView(
+                    kind: item.kind.label, text: Text.excerpt(item.text, 60), reason: item.reason,
+                    at: LocalDate(item.at).chinese, restoreLink: restore.link(item.id))
+            },
+            imported: try await store.importedNotes(of: [id])[id, default: []].map {
+                ImportedView(label: $0.kind.label, text: $0.text, source: "\($0.fileName)，\($0.importedBy)导入")
+            },
             recurrenceSuspected: similar.contains { $0.recurrence && $0.decision == nil }, relapsedBy: relapsedBy,
             leaders: Pickers.people(people, selected: forms.task["leaderPersonID"] ?? ""),
             assignees: Pickers.people(people, selected: forms.task["assigneePersonID"] ?? ""),

@@ -30,6 +30,17 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   const button = event.submitter;
   const message = (button && button.dataset.confirm) || form.dataset.confirm;
+  // 撤销 asks for the reason that goes into the record; without JavaScript the form's default is sent.
+  const reason = form.dataset.reason && form.querySelector("input[name=reason]");
+  if (reason) {
+    const given = window.prompt(form.dataset.reason, reason.value);
+    if (given === null || given.trim() === "") {
+      event.preventDefault();
+      return;
+    }
+    reason.value = given.trim();
+    return;
+  }
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
@@ -47,7 +58,9 @@ document.addEventListener("DOMContentLoaded", () => {
         option.hidden = text !== "" && option.value !== "" && !option.textContent.includes(text);
       }
       const first = options.find((option) => !option.hidden && option.value !== "");
-      if (text !== "" && first && select.selectedOptions[0]?.hidden) first.selected = true;
+      // Typing a name means choosing that person: the first match replaces a hidden or empty choice.
+      const current = select.selectedOptions[0];
+      if (text !== "" && first && (!current || current.hidden || current.value === "")) first.selected = true;
     });
   }
 });
