@@ -245,7 +245,7 @@ import Testing
         #expect(run.err.contains("missing.txt"))
         run = try Self.run(["eval", Self.root.appendingPathComponent("eval").path], in: folder)
         #expect(run.status == 0)
-        #expect(run.out.split(separator: "\n").last?.hasPrefix("召回率 ") == true)
+        #expect(run.out.split(separator: "\n").last?.hasPrefix("合计：召回率 ") == true)
     }
 
     /// `serve` on a fresh folder: the first admin's password once, the address, a page, and a clean stop.

@@ -1,7 +1,9 @@
 public import Foundation
 
 /// What a careful reader expects from one document: its problems, each by its first 20 characters and
-/// its category. Stored as `NAME.expected.json` in an evaluation folder (see eval/README.md).
+/// its category. Stored as `NAME.expected.json` in an evaluation folder (see eval/README.md). The real
+/// corpus (eval/real/ANNOTATION.md) writes each problem's verbatim `text` instead of a `prefix`, and adds the
+/// document's `genre`; both forms are read.
 public struct ExpectedDocument: Codable, Sendable {
     public struct Problem: Codable, Sendable {
         /// The problem's first 20 characters (fewer if the problem is shorter), marker excluded.
@@ -12,14 +14,35 @@ public struct ExpectedDocument: Codable, Sendable {
             self.prefix = prefix
             self.category = category
         }
+
+        enum CodingKeys: String, CodingKey { case prefix, text, category }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            category = try container.decode(String.self, forKey: .category)
+            if let prefix = try container.decodeIfPresent(String.self, forKey: .prefix) {
+                self.prefix = prefix
+            } else {
+                prefix = try container.decode(String.self, forKey: .text)
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(prefix, forKey: .prefix)
+            try container.encode(category, forKey: .category)
+        }
     }
 
     /// Path of the document, relative to the expected file; default `NAME.txt` beside it.
     public var document: String?
+    /// 巡察反馈, 整改进展通报, 审计整改报告, …: figures are also given per genre.
+    public var genre: String?
     public var problems: [Problem]
 
-    public init(document: String?, problems: [Problem]) {
+    public init(document: String?, genre: String? = nil, problems: [Problem]) {
         self.document = document
+        self.genre = genre
         self.problems = problems
     }
 }
@@ -27,6 +50,7 @@ public struct ExpectedDocument: Codable, Sendable {
 public struct EvaluationReport: Sendable, CustomStringConvertible {
     public struct DocumentScore: Sendable {
         public var name: String
+        public var genre: String = ""
         /// Set when the document was not scored (for example a seed absent from a fresh clone).
         public var skipped: String?
         public var expected: Int
@@ -68,6 +92,26 @@ public struct EvaluationReport: Sendable, CustomStringConvertible {
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
+    /// Figures over a subset of the documents (one genre).
+    public func restricted(to genre: String) -> EvaluationReport {
+        EvaluationReport(documents: documents.filter { $0.genre == genre })
+    }
+
+    /// Documents with nothing to find, and the problems reported in them anyway.
+    public var emptyDocuments: (count: Int, falseProblems: Int) {
+        let empty = scored.filter { $0.expected == 0 }
+        return (empty.count, empty.reduce(0) { $0 + $1.found })
+    }
+
+    /// One line: recall, precision, category agreement, the counts behind them, false problems in empty
+    /// documents.
+    public var summary: String {
+        let empty = emptyDocuments
+        return "召回率 \(Self.percent(recall))，精确率 \(Self.percent(precision))，类别准确率 \(Self.percent(categoryAccuracy))"
+            + "（\(scored.count) 份文档，应有 \(scored.reduce(0) { $0 + $1.expected })，识别 \(scored.reduce(0) { $0 + $1.found })，"
+            + "命中 \(scored.reduce(0) { $0 + $1.matched })；无问题文档 \(empty.count) 份，其中误报 \(empty.falseProblems) 条）"
+    }
+
     public var description: String {
         var lines = [String]()
         for document in documents {
@@ -82,9 +126,12 @@ public struct EvaluationReport: Sendable, CustomStringConvertible {
             for prefix in document.unexpected { lines.append("  多识别：\(prefix)") }
             for line in document.disagreements { lines.append("  类别不一致：\(line)") }
         }
-        lines.append(
-            "召回率 \(Self.percent(recall))，精确率 \(Self.percent(precision))，类别准确率 \(Self.percent(categoryAccuracy))"
-                + "（\(scored.count) 份文档，跳过 \(documents.count - scored.count) 份）")
+        let genres = Array(Set(scored.map(\.genre).filter { !$0.isEmpty })).sorted()
+        if genres.count > 1 {
+            for genre in genres { lines.append("【\(genre)】\(restricted(to: genre).summary)") }
+        }
+        let skipped = documents.count - scored.count
+        lines.append("合计：\(summary)" + (skipped > 0 ? "，跳过 \(skipped) 份" : ""))
         return lines.joined(separator: "\n")
     }
 }
@@ -138,7 +185,9 @@ public enum ParserEvaluation {
                         matched: 0, categoryAgreements: 0, missing: [], unexpected: [], disagreements: []))
                 continue
             }
-            documents.append(score(stem, expected: expected, parsed: try parse(documentURL)))
+            var scored = score(stem, expected: expected, parsed: try parse(documentURL))
+            scored.genre = expected.genre ?? ""
+            documents.append(scored)
         }
         return EvaluationReport(documents: documents)
     }
