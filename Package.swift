@@ -34,7 +34,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "ZhenggaiText", resources: [.copy("Resources")], swiftSettings: strict),
-        .target(name: "ZhenggaiCore", dependencies: ["ZhenggaiText"], swiftSettings: strict),
+        .target(
+            name: "ZhenggaiCore", dependencies: ["ZhenggaiText"], resources: [.copy("Resources")], swiftSettings: strict),
         .target(
             name: "ZhenggaiOffice",
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -58,6 +59,7 @@ let package = Package(
             dependencies: [
                 "ZhenggaiText", "ZhenggaiCore", "ZhenggaiOffice", "ZhenggaiStore",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources")],

@@ -229,6 +229,26 @@ public enum Demo {
                 _ = try await store.approveClosure(problemID: problem.id, stage: .second, by: inspector)
             }
         }
+
+        // The 纪委 presses what is late: a 督办 on 河口镇's overdue finance item, and a 约谈 of its secretary.
+        let supervisor = AuditActor(users["jiwei"]!)
+        let late = try await store.ledger(
+            LedgerFilter(scope: Scope(subtree: hekou.path), overdueOn: today), paging: try Paging(perPage: 10),
+            today: today
+        ).rows
+        if let item = late.first {
+            _ = try await store.createPressing(
+                NewPressing(
+                    kind: .order, problemID: item.problem.id, text: "该问题已超过整改时限，请于限期内报送整改进展和逾期原因。",
+                    answerDue: today.adding(days: 5)),
+                by: supervisor)
+            _ = try await store.createPressing(
+                NewPressing(
+                    kind: .talk, problemID: item.problem.id, text: "就村级财务整改进度滞后约谈镇党委书记。",
+                    talkDate: today.adding(days: -1), participants: "河口镇党委书记；县纪委监委第二监督检查室",
+                    outcome: "当场表态，10日内完成白条清理并报送整改情况。"),
+                by: supervisor)
+        }
         return accounts
     }
 

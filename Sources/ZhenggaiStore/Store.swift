@@ -112,6 +112,7 @@ public final class Store: Sendable {
         migrations.add(V4_TaskPosition())
         migrations.add(V5_ThrottleAndJobs())
         migrations.add(V6_PeopleAndAccounts())
+        migrations.add(V7_Rhythm())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -16,7 +16,7 @@ struct Zhenggai: AsyncParsableCommand {
         subcommands: [
             Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self,
             JobsCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
-            ExportCommand.self, ImportCommand.self, ReportCommand.self,
+            ExportCommand.self, ImportCommand.self, ReportCommand.self, CalendarCommand.self, ChannelCommand.self,
         ]
     )
 }
@@ -244,7 +244,10 @@ struct JobsCommand: AsyncParsableCommand {
                 try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                     try await Jobs.run(
                         job, store: store, logger: commandLogger(), day: day, force: true,
-                        holder: "command-line:\(ProcessInfo.processInfo.processIdentifier)")
+                        holder: "command-line:\(ProcessInfo.processInfo.processIdentifier)",
+                        publicURL: try AppConfiguration.load(
+                            dataDirectory: options.data, environment: ProcessInfo.processInfo.environment
+                        ).publicURL)
                 }
             }
             switch outcome {

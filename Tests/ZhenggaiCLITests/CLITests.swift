@@ -108,13 +108,20 @@ import Testing
         #expect(run.out == "审计日志完整：共 4 条，哈希链校验通过。\n")
 
         run = try Self.run(["jobs", "list"], in: folder)
-        #expect(run.out == "purge-sessions\t清理过期会话和登录记录\t每 60 分钟\t尚未运行\n")
+        #expect(
+            run.out
+                == """
+                purge-sessions\t清理过期会话和登录记录\t每 60 分钟\t尚未运行
+                reminders\t每个工作日上午发送整改提醒（站内信、企业微信、钉钉）\t每 10 分钟\t尚未运行
+                period-reports\t周调度、月督查、季通报：结束的期间定格数据\t每 60 分钟\t尚未运行
+
+                """)
         run = try Self.run(["jobs", "run", "purge-sessions"], in: folder)
         #expect(run.status == 0)
         #expect(run.out == "purge-sessions：删除过期会话 0 个、90 天前的登录记录 0 条\n")
         run = try Self.run(["jobs", "run", "nope"], in: folder)
         #expect(run.status == 64)
-        #expect(run.err.hasPrefix("Error: 没有名为「nope」的后台任务；可用：purge-sessions\n"))
+        #expect(run.err.hasPrefix("Error: 没有名为「nope」的后台任务；可用：purge-sessions、reminders、period-reports\n"))
 
         run = try Self.run(["backup", "backup.sqlite"], in: folder)
         #expect(run.status == 0)

@@ -32,13 +32,16 @@ import Testing
         #expect(AccessPolicy.allows(principal(.inspector, at: "/c/"), .secondReview, on: .init(unitPath: "/c/t/")))
     }
 
-    @Test func aSupervisorOnlyReads() {
+    /// The supervisor (纪委, 组织部) reads and presses (督办, 约谈); it changes nothing of the ledger itself.
+    @Test func aSupervisorReadsAndPressesOnly() {
         let supervisor = principal(.supervisor, at: "/c/")
-        let writes = Action.allCases.filter { $0 != .read && $0 != .readAuditLog }
+        let writes = Action.allCases.filter { $0 != .read && $0 != .readAuditLog && $0 != .supervise }
         for action in writes {
             #expect(!AccessPolicy.allows(supervisor, action, on: .init(unitPath: "/c/t/")), "\(action)")
         }
         #expect(AccessPolicy.allows(supervisor, .read, on: .init(unitPath: "/c/t/v/")))
+        #expect(AccessPolicy.allows(supervisor, .supervise, on: .init(unitPath: "/c/t/v/")))
+        #expect(!AccessPolicy.allows(supervisor, .supervise, on: .init(unitPath: "/d/")))
     }
 
     @Test func scopeDropsNestedGrantsAndFollowsTheAction() {

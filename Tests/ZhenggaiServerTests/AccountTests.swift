@@ -175,6 +175,9 @@ import ZhenggaiTestSupport
             let failures = try await world.store.failedSignInsSinceLastSuccess(username: "clerk")
             #expect(failures.count == 9)
             #expect(failures.address == "203.0.113.9")
+            // The user and the county's admin are told in their inbox.
+            #expect(try await world.store.unreadCount(of: world.users[.clerk]!.id) >= 1)
+            #expect(try await world.store.notifications(of: world.users[.admin]!.id).contains { $0.kind == "security" })
         }
     }
 }

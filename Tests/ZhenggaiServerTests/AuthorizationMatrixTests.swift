@@ -17,6 +17,8 @@ import ZhenggaiTestSupport
         var path: String
         var action: String
         var scoped: Bool
+        /// Acts on the top of the tree (the national calendar, the jobs): "inside" is the county.
+        var top: Bool
         var marks: [Role: String]
     }
 
@@ -34,7 +36,7 @@ import ZhenggaiTestSupport
             for (index, role) in roles.enumerated() { marks[role] = cells[5 + index] }
             return Row(
                 method: cells[1], path: cells[2].trimmingCharacters(in: CharacterSet(charactersIn: "`")),
-                action: cells[3], scoped: cells[4] == "单位", marks: marks)
+                action: cells[3], scoped: cells[4] == "单位", top: cells[4].hasPrefix("最上级"), marks: marks)
         }
     }
 
@@ -72,6 +74,8 @@ import ZhenggaiTestSupport
         var task: RectificationTask
         var evidence: Evidence
         var progress: ProgressEntry
+        var channel: MessageChannel
+        var pressing: Pressing
     }
 
     static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
@@ -94,13 +98,21 @@ import ZhenggaiTestSupport
             problemID: problem.id, taskID: task.id, fileName: "a.pdf", data: Fixtures.pdf, by: AuditActor(clerk))
         let progress = try await store.addProgress(
             taskID: task.id, date: TestStores.today, text: "进展", by: AuditActor(clerk))
+        let channel = try await store.addChannel(
+            unitID: unit.id, kind: .wecom, target: "https://robot.example.invalid/send?key=k", secret: nil,
+            by: .commandLine)
+        let pressing = try await store.createPressing(
+            NewPressing(
+                kind: .order, problemID: problem.id, text: "请限期报送", answerDue: TestStores.today.adding(days: 7)),
+            by: .commandLine)
         return Targets(
             unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence,
-            progress: progress)
+            progress: progress, channel: channel, pressing: pressing)
     }
 
     func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
-        let p = route.path
+        let p =
+            route.path
             .replacingOccurrences(of: "{unitID}", with: t.unit.id.uuidString)
             .replacingOccurrences(of: "{userID}", with: t.user.id.uuidString)
             .replacingOccurrences(of: "{sourceID}", with: t.source.id.uuidString)
@@ -108,6 +120,12 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{taskID}", with: t.task.id.uuidString)
             .replacingOccurrences(of: "{evidenceID}", with: t.evidence.id.uuidString)
             .replacingOccurrences(of: "{progressID}", with: t.progress.id.uuidString)
+            .replacingOccurrences(of: "{channelID}", with: t.channel.id.uuidString)
+            .replacingOccurrences(of: "{pressingID}", with: t.pressing.id.uuidString)
+            .replacingOccurrences(of: "{cadence}", with: "quarterly")
+            .replacingOccurrences(
+                of: "{start}", with: ReportPeriod.containing(TestStores.today, .quarter).start.iso)
+            + ([.periods, .period, .periodExport].contains(route) ? "?unit=\(t.unit.id.uuidString)" : "")
             .replacingOccurrences(of: "{matchID}", with: t.problem.id.uuidString)
             .replacingOccurrences(of: "{code}", with: "E1")
         let unit = t.unit.id.uuidString
@@ -146,6 +164,14 @@ import ZhenggaiTestSupport
             case .adminPersonCreate: "name=p\(UUID().uuidString.prefix(6))&unitID=\(unit)"
             case .apiAddGrant: #"{"role":"leader","unitID":"\#(unit)"}"#
             case .apiChangePassword: #"{"current":"wrong","new":"another-pass-2026"}"#
+            case .adminChannelCreate: "unitID=\(unit)&kind=wecom&webhook=https%3A%2F%2Frobot.example.invalid%2Fx"
+            case .pressingCreate: "kind=talk&text=%E7%BA%A6%E8%B0%88&talkDate=\(TestStores.today.iso)&participants=x"
+            case .pressingAnswer: "answer=%E5%B7%B2%E5%8A%9E%E7%90%86"
+            case .apiCreatePressing:
+                #"{"kind":"talk","text":"约谈","talkDate":"\#(TestStores.today.iso)","participants":"x"}"#
+            case .apiAnswerPressing: #"{"answer":"已办理"}"#
+            case .adminCalendarSet: "date=2027-02-06&kind=holiday&name=%E6%98%A5%E8%8A%82"
+            case .adminCalendarYear: "year=2027"
             default: nil
             }
         return (p, body)
@@ -155,9 +181,12 @@ import ZhenggaiTestSupport
         let rows = Dictionary(uniqueKeysWithValues: try Self.documentedRows().map { ("\($0.method) \($0.path)", $0) })
         try await APIWorld.with { world in
             var callers: [Role: User] = [:]
+            var countyCallers: [Role: User] = [:]
             for role in Role.allCases {
                 callers[role] = try await world.county.user(
                     world.store, "m_\(role.rawValue)", role, at: world.county.township)
+                countyCallers[role] = try await world.county.user(
+                    world.store, "mc_\(role.rawValue)", role, at: world.county.county)
             }
             let inside = try await Self.targets(
                 world, in: world.county.village, parent: world.county.township, leader: callers[.leader]!)
@@ -172,8 +201,10 @@ import ZhenggaiTestSupport
                     for (where_, t) in [("inside", inside), ("outside", outside)] {
                         if where_ == "outside" && !row.scoped { continue }
                         let allowed = where_ == "inside" && row.marks[role] != "—"
+                        // The top of the tree is reached from the county; a township's admin is refused there.
+                        let caller = row.top ? countyCallers[role]! : callers[role]!
                         let token = try await world.store.createSession(
-                            userID: callers[role]!.id, kind: "test", lifetime: 600
+                            userID: caller.id, kind: "test", lifetime: 600
                         ).token
                         let (path, body) = request(route, t)
                         let response: TestingHTTPResponse

@@ -76,6 +76,7 @@ import ZhenggaiTestSupport
         let secondStage = try #require(all.first { $0.problem.status == .pendingSecondReview })
         let task = try #require(worked.tasks.first)
         let foreign = try #require(all.first { $0.problem.unitName == "河口镇" })
+        let pressed = try #require(try await store.pressings(in: .everything).first?.problemID)
         let clerk = "qs_jingban"
         return [
             Page(name: "login", username: nil, path: "/login"),
@@ -101,6 +102,17 @@ import ZhenggaiTestSupport
             Page(name: "report-form", username: clerk, path: "/reports/new"),
             Page(name: "admin-units", username: "admin", path: "/admin/units"),
             Page(name: "admin-users", username: "admin", path: "/admin/users"),
+            Page(name: "admin-rhythm", username: "xunchaban", path: "/admin/rhythm"),
+            Page(name: "admin-calendar", username: "admin", path: "/admin/calendar"),
+            Page(name: "admin-channels", username: "admin", path: "/admin/channels"),
+            Page(name: "admin-jobs", username: "admin", path: "/admin/jobs"),
+            Page(name: "inbox", username: clerk, path: "/inbox"),
+            Page(name: "periods", username: "xunchaban", path: "/rhythm"),
+            Page(
+                name: "period-quarter", username: "xunchaban",
+                path: SiteRoute.period.link(
+                    "quarterly", ReportPeriod.containing(store.clock.today(), .quarter).start.iso)),
+            Page(name: "problem-pressed", username: "hk_jingban", path: SiteRoute.problem.link(pressed)),
             Page(name: "error-forbidden", username: clerk, path: SiteRoute.problem.link(foreign.problem.id)),
             Page(name: "error-bad-query", username: clerk, path: "/ledger?per=0"),
         ]

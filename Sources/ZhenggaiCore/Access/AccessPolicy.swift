@@ -16,6 +16,10 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case secondReview
     case reopen
     case readAuditLog  // the whole chain, not one item's trail
+    case supervise  // 督办 and 约谈: press an item or a leader
+    case manageRhythm  // the county's deadlines, colours, who is told, and its 周调度/月督查/季通报
+    case manageCalendar  // enter or correct the working-day calendar
+    case manageReminders  // the group robots messages leave through, and the background jobs
 
     /// The action as the predicate of a sentence: 「您没有权限在这个单位申请销号。」
     public var phrase: String {
@@ -35,6 +39,10 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .secondReview: "进行巡察办审核（审核2）"
         case .reopen: "重新打开已销号的问题"
         case .readAuditLog: "查看审计日志"
+        case .supervise: "督办或约谈"
+        case .manageRhythm: "设置整改时限、提醒和调度"
+        case .manageCalendar: "维护工作日日历"
+        case .manageReminders: "管理提醒渠道和后台任务"
         }
     }
 
@@ -55,6 +63,10 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .secondReview: "巡察办审核（审核2）"
         case .reopen: "重新打开（回头看）"
         case .readAuditLog: "查看审计日志"
+        case .supervise: "督办、约谈"
+        case .manageRhythm: "整改节奏设置"
+        case .manageCalendar: "工作日日历"
+        case .manageReminders: "提醒渠道和后台任务"
         }
     }
 }
@@ -118,6 +130,10 @@ public enum AccessPolicy {
         case .secondReview: [.inspector, .secretary]
         case .reopen: [.inspector]
         case .readAuditLog: [.admin, .inspector, .supervisor]
+        // The supervisor's rights are exactly these: read, the audit log, and pressing (督办, 约谈).
+        case .supervise: [.supervisor, .inspector]
+        case .manageRhythm: [.admin, .inspector]
+        case .manageCalendar, .manageReminders: [.admin]
         }
     }
 

@@ -361,3 +361,55 @@ struct LoginRecord: APIRecord {
     var csrfToken: String
     var user: UserRecord
 }
+
+struct InboxRecord: APIRecord {
+    var id: UUID
+    var day: String
+    var kind: String
+    var title: String
+    var body: String
+    var link: String
+    var read: Bool
+
+    init(_ message: InboxMessage) {
+        id = message.id
+        day = message.day.iso
+        kind = message.kind
+        title = message.title
+        body = message.body
+        link = message.link
+        read = message.read
+    }
+}
+
+struct PressingRecord: APIRecord {
+    var id: UUID
+    var kind: String
+    var problemID: UUID?
+    var unitID: UUID
+    var issuedBy: String
+    var issuedOn: String
+    var text: String
+    var answerDue: String?
+    var talkDate: String?
+    var participants: String?
+    var outcome: String?
+    var answeredOn: String?
+    var answer: String?
+
+    init(_ press: Pressing) {
+        id = press.id
+        kind = press.kind.rawValue
+        problemID = press.problemID
+        unitID = press.unitID
+        issuedBy = press.issuedByName
+        issuedOn = press.issuedOn.iso
+        text = press.text
+        answerDue = press.answerDue?.iso
+        talkDate = press.talkDate?.iso
+        participants = press.participants
+        outcome = press.outcome
+        answeredOn = press.answeredOn?.iso
+        answer = press.answer
+    }
+}

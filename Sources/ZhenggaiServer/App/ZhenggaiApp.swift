@@ -75,7 +75,10 @@ public enum ZhenggaiApp {
 
         let similarity = SimilarityService(store: store)
         app.lifecycle.use(IndexWarmer(similarity: similarity))
-        if settings.runJobs { app.lifecycle.use(JobStarter(runner: JobRunner(store: store, logger: app.logger))) }
+        if settings.runJobs {
+            app.lifecycle.use(
+                JobStarter(runner: JobRunner(store: store, logger: app.logger, publicURL: settings.publicURL)))
+        }
         let api = LedgerAPI(store: store, settings: settings)
         let handlers: [Handler] =
             api.handlers() + LoginPage.routes(api: api)
@@ -91,6 +94,7 @@ public enum ZhenggaiApp {
             + AccountPages.routes(store: store, settings: settings)
             + OrganisationImportPage.routes(store: store, settings: settings)
             + OfficePages.routes(store: store)
+            + RhythmPages.routes(store: store, settings: settings, similarity: similarity)
         for handler in handlers { app.routes.register(handler, store: store) }
     }
 

@@ -11,6 +11,8 @@ struct Caller: Sendable {
     var sessionID: UUID
     /// The credential this request came with, so a password change can keep this session and end the others.
     var token: String
+    /// Unread inbox messages, for the page header (read only for page requests).
+    var unread = 0
 
     var principal: Principal { user.principal }
 

@@ -49,7 +49,10 @@ extension RoutesBuilder {
         let route = handler.route
         let body: HTTPBodyStreamStrategy = handler.bodyLimit.map { .collect(maxSize: $0) } ?? .collect
         on(route.method, route.vaporPath, body: body) { request async throws -> Response in
-            let caller = try await Gate.authenticate(request, store: store)
+            var caller = try await Gate.authenticate(request, store: store)
+            if let signedIn = caller, !route.isAPI, request.method == .GET {
+                caller?.unread = try await store.unreadCount(of: signedIn.user.id)
+            }
             if caller == nil && route.access != .open {
                 if route.isAPI { throw APIError.notLoggedIn }
                 if request.method == .GET {

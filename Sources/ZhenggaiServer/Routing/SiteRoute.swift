@@ -27,6 +27,11 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case adminPeople, adminPersonCreate
     case organisationImportForm, organisationImportPreview, organisationImportConfirm, organisationTemplate
     case passwordForm, passwordChange, mySessions, endMySession
+    case inbox, inboxRead
+    case adminRhythm, adminRhythmSave, adminCalendar, adminCalendarSet, adminCalendarYear
+    case adminChannels, adminChannelCreate, adminChannel, adminChannelTest, adminChannelActive, adminJobs
+    case pressingCreate, pressingAnswer
+    case periods, period, periodExport
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -43,6 +48,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case apiWithdrawProblem, apiRestoreProblem, apiWithdrawTask, apiRestoreTask, apiWithdrawProgress
     case apiRestoreProgress, apiWithdrawEvidence, apiRestoreEvidence
     case apiResetPassword, apiDeactivateUser, apiActivateUser, apiAddGrant, apiRemoveGrant
+    case apiMyInbox, apiCreatePressing, apiAnswerPressing
 
     /// Who may call a route.
     public enum Access: Sendable, Equatable {
@@ -72,7 +78,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .loginForm, .home, .ledger, .ledgerExport, .ledgerImportForm, .clusters, .sources, .sourceForm, .source,
             .problemForm, .documentImportForm, .problem, .taskEditForm, .evidenceFile, .reportForm, .adminUnits,
             .adminUsers, .adminUnit, .adminUser, .adminPeople, .organisationImportForm, .organisationTemplate,
-            .passwordForm, .mySessions, .apiMySessions, .apiMe,
+            .passwordForm, .mySessions, .apiMySessions, .apiMe, .inbox, .apiMyInbox, .adminRhythm, .adminCalendar,
+            .adminChannels, .adminChannel, .adminJobs, .periods, .period, .periodExport,
             .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
@@ -191,6 +198,24 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .apiActivateUser: "/api/v1/users/{userID}/activate"
         case .apiAddGrant: "/api/v1/users/{userID}/grants"
         case .apiRemoveGrant: "/api/v1/users/{userID}/grants/{role}/{unitID}"
+        case .inbox: "/inbox"
+        case .inboxRead: "/inbox/read"
+        case .apiMyInbox: "/api/v1/me/inbox"
+        case .adminRhythm, .adminRhythmSave: "/admin/rhythm"
+        case .adminCalendar, .adminCalendarSet: "/admin/calendar"
+        case .adminCalendarYear: "/admin/calendar/year"
+        case .adminChannels, .adminChannelCreate: "/admin/channels"
+        case .adminChannel: "/admin/channels/{channelID}"
+        case .adminChannelTest: "/admin/channels/{channelID}/test"
+        case .adminChannelActive: "/admin/channels/{channelID}/active"
+        case .adminJobs: "/admin/jobs"
+        case .pressingCreate: "/problems/{problemID}/pressings"
+        case .pressingAnswer: "/pressings/{pressingID}/answer"
+        case .apiCreatePressing: "/api/v1/problems/{problemID}/pressings"
+        case .apiAnswerPressing: "/api/v1/pressings/{pressingID}/answer"
+        case .periods: "/rhythm"
+        case .period: "/rhythm/{cadence}/{start}"
+        case .periodExport: "/rhythm/{cadence}/{start}/export"
         }
     }
 
@@ -198,7 +223,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         switch self {
         case .loginForm, .login, .logout, .apiLogin: .open
         case .apiLogout, .apiMe, .apiChangePassword, .apiMySessions, .apiEndMySession, .passwordForm, .passwordChange,
-            .mySessions, .endMySession:
+            .mySessions, .endMySession, .inbox, .inboxRead, .apiMyInbox:
             .signedIn
         case .home, .ledger, .ledgerExport, .clusters, .sources, .source, .problem, .evidenceFile, .reportForm,
             .reportCreate, .apiListUnits, .apiGetUnit, .apiListCategories, .apiListSources, .apiGetSource,
@@ -232,6 +257,13 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .apiRemoveGrant:
             .action(.manageUsers)
         case .apiSaveCategory: .action(.editCategories)
+        case .adminRhythm, .adminRhythmSave: .action(.manageRhythm)
+        case .adminCalendar, .adminCalendarSet, .adminCalendarYear: .action(.manageCalendar)
+        case .adminChannels, .adminChannelCreate, .adminChannel, .adminChannelTest, .adminChannelActive, .adminJobs:
+            .action(.manageReminders)
+        case .pressingCreate, .apiCreatePressing: .action(.supervise)
+        case .pressingAnswer, .apiAnswerPressing: .action(.addProgress)
+        case .periods, .period, .periodExport: .action(.read)
         case .apiAuditLog: .action(.readAuditLog)
         }
     }

@@ -22,13 +22,17 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Run the background jobs inside `serve` (several app servers may all do so: a lock row picks one).
     public var runJobs: Bool
+    /// The address people open the site at (behind a proxy it differs from host:port): links in messages
+    /// and on printed notices start with it. Without it, messages carry no links, only the numbers.
+    public var publicURL: String?
 
     public var evidenceLimitBytes: Int { store.evidenceLimitBytes }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, store: StoreConfiguration, secureCookies: Bool = false,
         sessionHours: Int = 12, bcryptCost: Int = 12, maxFailedLogins: Int = 5, lockoutMinutes: Int = 15,
-        deadlineThresholds: DeadlineLight.Thresholds = .init(), logLevel: Logger.Level = .info, runJobs: Bool = false
+        deadlineThresholds: DeadlineLight.Thresholds = .init(), logLevel: Logger.Level = .info, runJobs: Bool = false,
+        publicURL: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -41,6 +45,7 @@ public struct AppConfiguration: Sendable {
         self.deadlineThresholds = deadlineThresholds
         self.logLevel = logLevel
         self.runJobs = runJobs
+        self.publicURL = publicURL
     }
 
     /// The environment variables read, with what each accepts (README lists them too).
@@ -50,6 +55,7 @@ public struct AppConfiguration: Sendable {
         ("ZHENGGAI_EVIDENCE_LIMIT_MB", "单个佐证材料上限，1–1024 MB（默认 20）"),
         ("ZHENGGAI_SECURE_COOKIES", "true/false（或 1/0）：会话 Cookie 是否仅经 HTTPS 发送"),
         ("ZHENGGAI_JOBS", "true/false：serve 是否运行后台任务（默认 true）"),
+        ("ZHENGGAI_PUBLIC_URL", "网站对外地址，如 https://zhenggai.example.gov.cn：提醒消息和公示栏二维码中的链接以此开头"),
         ("LOG_LEVEL", "trace、debug、info、notice、warning、error、critical"),
     ]
 
@@ -107,12 +113,22 @@ public struct AppConfiguration: Sendable {
                 problems.append("LOG_LEVEL=\(raw) 无法识别，应为 trace、debug、info、notice、warning、error 或 critical")
             }
         }
+        var publicURL: String?
+        if let raw = value("ZHENGGAI_PUBLIC_URL") {
+            if let url = URL(string: raw), url.scheme == "http" || url.scheme == "https", url.host != nil,
+                url.query == nil
+            {
+                publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else {
+                problems.append("ZHENGGAI_PUBLIC_URL=\(raw) 应为 http:// 或 https:// 开头的网址")
+            }
+        }
         let configuration = AppConfiguration(
             host: host, port: port,
             store: StoreConfiguration(
                 backend: backend, dataDirectory: folder, evidenceInDatabase: inDatabase, evidenceLimitBytes: limit),
             secureCookies: flag("ZHENGGAI_SECURE_COOKIES", default: false), logLevel: logLevel,
-            runJobs: flag("ZHENGGAI_JOBS", default: true))
+            runJobs: flag("ZHENGGAI_JOBS", default: true), publicURL: publicURL)
         problems += configuration.problems
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         return configuration

@@ -21,17 +21,23 @@ public struct JobContext: Sendable {
     public var store: Store
     public var logger: Logger
     public var day: LocalDate
+    /// Set when the run is for a given day (`--date`, catching up): it runs whatever the hour.
+    public var dayGiven: Bool
+    /// ZHENGGAI_PUBLIC_URL: links in messages start with it.
+    public var publicURL: String?
 
-    public init(store: Store, logger: Logger, day: LocalDate) {
+    public init(store: Store, logger: Logger, day: LocalDate, dayGiven: Bool = false, publicURL: String? = nil) {
         self.store = store
         self.logger = logger
         self.day = day
+        self.dayGiven = dayGiven
+        self.publicURL = publicURL
     }
 }
 
 /// Every job the system has, in one list: the runner, the command line and the admin page read it.
 public enum Jobs {
-    public static let all: [any Job] = [PurgeSessionsJob()]
+    public static let all: [any Job] = [PurgeSessionsJob(), RemindersJob(), PeriodReportsJob()]
 
     public static func named(_ name: String) -> (any Job)? { all.first { $0.name == name } }
 
@@ -45,13 +51,15 @@ public enum Jobs {
     /// Runs one job now if its row can be taken. `force` ignores the interval (a manual or cron run), never
     /// the lock.
     public static func run(
-        _ job: any Job, store: Store, logger: Logger, day: LocalDate? = nil, force: Bool, holder: String
+        _ job: any Job, store: Store, logger: Logger, day: LocalDate? = nil, force: Bool, holder: String,
+        publicURL: String? = nil
     ) async throws -> Outcome {
         let lease = max(600, job.interval)
         guard
             try await store.acquireJob(job.name, holder: holder, lease: lease, interval: job.interval, force: force)
         else { return .skipped }
-        let context = JobContext(store: store, logger: logger, day: day ?? store.clock.today())
+        let context = JobContext(
+            store: store, logger: logger, day: day ?? store.clock.today(), dayGiven: day != nil, publicURL: publicURL)
         do {
             let summary = try await job.run(context)
             try await store.finishJob(job.name, holder: holder, succeeded: true, message: summary)
@@ -71,26 +79,29 @@ public actor JobRunner {
     let store: Store
     let logger: Logger
     let jobs: [any Job]
+    let publicURL: String?
     /// This process, for the lock row: any app server may take any job.
     let holder: String
     var loop: Task<Void, Never>?
 
-    public init(store: Store, logger: Logger, jobs: [any Job] = Jobs.all) {
+    public init(store: Store, logger: Logger, jobs: [any Job] = Jobs.all, publicURL: String? = nil) {
         self.store = store
         self.logger = logger
         self.jobs = jobs
+        self.publicURL = publicURL
         holder =
             "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
     }
 
     public func start(checkEvery seconds: Double = 60) {
         guard loop == nil else { return }
-        let (store, logger, jobs, holder) = (store, logger, jobs, holder)
+        let (store, logger, jobs, holder, publicURL) = (store, logger, jobs, holder, publicURL)
         loop = Task {
             while !Task.isCancelled {
                 for job in jobs where !Task.isCancelled {
                     do {
-                        _ = try await Jobs.run(job, store: store, logger: logger, force: false, holder: holder)
+                        _ = try await Jobs.run(
+                            job, store: store, logger: logger, force: false, holder: holder, publicURL: publicURL)
                     } catch {
                         logger.error("job could not start", metadata: ["job": .string(job.name), "error": "\(error)"])
                     }

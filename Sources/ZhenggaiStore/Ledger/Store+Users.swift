@@ -368,6 +368,24 @@ extension Store {
                 "login.locked", entity: "user", id: model.id!.uuidString, unitPath: user.grants.first?.unitPath,
                 before: nil, after: ["address": address, "minutes": String(minutes)])
         }
+        // The user and the admins of their unit (the nearest above it) hear of it in their inbox.
+        let now = clock.now()
+        let stamp = Int(now.timeIntervalSince1970 / 60)
+        let body =
+            "账号 \(username)（\(user.displayName)）因多次密码错误，来自 \(address) 的登录已暂停 \(minutes) 分钟（\(LocalDate.chineseTime(now))）。如非本人操作，请留意账号安全。"
+        var people: Set<UUID> = [user.id]
+        let grants = try await activeGrants()
+        for path in Set(user.grants.map(\.unitPath)) {
+            let admins = grants.filter { $0.role == .admin && path.hasPrefix($0.unitPath) }
+            if let deepest = admins.map(\.unitPath.count).max() {
+                people.formUnion(admins.filter { $0.unitPath.count == deepest }.map(\.userID))
+            }
+        }
+        for person in people {
+            try await notify(
+                userID: person, day: clock.today(), kind: "security", title: "登录已暂停：\(username)", body: body,
+                link: "/", dedupeKey: "lock:\(model.id!.uuidString):\(address):\(stamp):\(person.uuidString)")
+        }
     }
 
     /// Failed sign-ins for this user since their last successful one (the one just made excluded): how many,

@@ -22,6 +22,8 @@ struct Layout: Encodable {
     var logout = SiteRoute.logout.link()
     var account = SiteRoute.passwordForm.link()
     var sessions = SiteRoute.mySessions.link()
+    var inbox = SiteRoute.inbox.link()
+    var unread: Int
 
     init(title: String, caller: Caller, section: SiteRoute?, notice: String? = nil) {
         self.title = title
@@ -29,10 +31,18 @@ struct Layout: Encodable {
         roles = caller.user.grants.map { "\($0.unitName)·\($0.role.label)" }.joined(separator: "，")
         csrf = caller.csrfToken
         self.notice = notice
-        var links: [(SiteRoute, String)] = [(.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.clusters, "共性问题")]
+        unread = caller.unread
+        var links: [(SiteRoute, String)] = [
+            (.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.periods, "调度通报"), (.clusters, "共性问题"),
+        ]
         let principal = caller.principal
         if AccessPolicy.allows(principal, .manageUnits, on: .anywhere) { links.append((.adminUnits, "单位")) }
         if AccessPolicy.allows(principal, .manageUsers, on: .anywhere) { links.append((.adminUsers, "用户")) }
+        if AccessPolicy.allows(principal, .manageRhythm, on: .anywhere) {
+            links.append((.adminRhythm, "节奏与提醒"))
+        } else if AccessPolicy.allows(principal, .manageReminders, on: .anywhere) {
+            links.append((.adminChannels, "提醒渠道"))
+        }
         nav = links.map { Link(href: $0.0.link(), label: $0.1, active: $0.0 == section) }
     }
 }
@@ -41,7 +51,7 @@ struct Layout: Encodable {
 enum Notice: String {
     case saved, created, uploaded, closureRequested, approved, returned, reopened, progressAdded, taskCompleted
     case retired, restored, deactivated, activated, passwordChanged, sessionEnded, withdrawn, imported
-    case closureWithdrawn, assigned
+    case closureWithdrawn, assigned, testSent, pressed
 
     var text: String {
         switch self {
@@ -64,6 +74,8 @@ enum Notice: String {
         case .imported: "已导入。"
         case .closureWithdrawn: "已撤回销号申请，可以继续整改后再申请。"
         case .assigned: "已为勾选的问题批量指定，修改已记入审计日志。"
+        case .testSent: "测试消息已发送（结果见下方发送记录）。"
+        case .pressed: "已发出，并已提醒责任单位。"
         }
     }
 }

@@ -27,6 +27,20 @@ enum ProblemPage {
         var kinds: [Option]
         var categories: [Option]
         var forms: Forms
+        var pressings: [PressingView] = []
+        var pressAction = ""
+    }
+
+    /// A 督办 or 约谈 on this item: what was asked, by when, and the unit's answer.
+    struct PressingView: Encodable {
+        var kind: String
+        var text: String
+        var issued: String
+        var due: String?
+        var overdue: Bool
+        var talk: String?
+        var answer: String?
+        var answerAction: String?
     }
 
     struct ProblemView: Encodable {
@@ -172,6 +186,7 @@ enum ProblemPage {
         var secondReview = false
         var reopen = false
         var workable = false
+        var supervise = false
     }
 
     typealias Option = LedgerPage.Option
@@ -194,6 +209,8 @@ enum ProblemPage {
         var editErrors = FieldErrors()
         var evidenceError: String?
         var withdrawError: String?
+        var pressing: [String: String] = ["kind": "order"]
+        var pressingError: String?
     }
 
     /// The task form, shared by the problem page and the task edit page: people are chosen from the list;
@@ -262,6 +279,7 @@ enum ProblemPage {
             allows(.secondReview) && problem.status == .pendingSecondReview && !askedByMe
             && problem.firstReviewedBy != me
         can.reopen = allows(.reopen) && (problem.status == .closed || problem.status == .stageCompleted)
+        can.supervise = allows(.supervise)
         let people = try await store.taskPeople(problemID: problem.id)
         let categories = try await store.categories()
         let categoryName = categories.first { $0.code == problem.categoryCode }?.name ?? ""
@@ -371,7 +389,22 @@ enum ProblemPage {
                 Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == forms.editCategory)
             },
             forms: forms)
-        return try await Pages.render(request, "problem", context, status: status)
+        var shown = context
+        let mayAnswer = allows(.addProgress)
+        shown.pressings = try await store.pressings(ofProblem: problem.id).map { press in
+            PressingView(
+                kind: press.kind.label, text: press.text,
+                issued: "\(press.issuedByName) \(press.issuedOn.chinese)",
+                due: press.answerDue.map { "\($0.chinese)前反馈" }, overdue: press.isOverdue(today: today),
+                talk: press.kind == .talk
+                    ? "约谈日期 \(press.talkDate?.chinese ?? "")；对象 \(press.participants ?? "")\(press.outcome.map { "；结果：\($0)" } ?? "")"
+                    : nil,
+                answer: press.answer.map { "\(press.answeredByName ?? "") \(press.answeredOn?.chinese ?? "")：\($0)" },
+                answerAction: press.kind == .order && !press.isAnswered && mayAnswer
+                    ? SiteRoute.pressingAnswer.link(press.id) : nil)
+        }
+        shown.pressAction = SiteRoute.pressingCreate.link(problem.id)
+        return try await Pages.render(request, "problem", shown, status: status)
     }
 
     static func sizeText(_ bytes: Int) -> String {

@@ -1,0 +1,310 @@
+public import Foundation
+public import ZhenggaiCore
+public import ZhenggaiStore
+
+/// The figures of one period of a cadence (周调度 / 月督查 / 季通报) for one unit and the units one level
+/// below it, **as of the period's end**: recomputed from the audit log (entries written before the end), so
+/// that a quarter generated today shows that quarter, and the same figures again whenever recomputed.
+/// Stored once the period is closed; the stored figures are what pages and files show afterwards.
+public struct PeriodFigures: Codable, Sendable, Equatable {
+    public struct UnitRow: Codable, Sendable, Equatable {
+        public var unitID: String
+        public var unitName: String
+        public var total = 0
+        public var completed = 0
+        public var basicallyCompleted = 0
+        public var notCompleted = 0
+        /// 完成率 in tenths of a percent (integers keep stored figures exact).
+        public var ratePermille = 0
+        public var overdue = 0
+        public var lateDone = 0
+        public var closedInPeriod = 0
+        public var reopenedInPeriod = 0
+        public var progressInPeriod = 0
+        public var rankByRate = 0
+        public var rankByOverdue = 0
+        /// 「33.3%」, kept with the figures so pages and files print the same text.
+        public var rate = "0.0%"
+
+        mutating func setRate() {
+            ratePermille = total == 0 ? 0 : (completed * 1000 + total / 2) / total
+            rate = "\(ratePermille / 10).\(ratePermille % 10)%"
+        }
+    }
+
+    public struct ItemLine: Codable, Sendable, Equatable {
+        public var problemID: String
+        public var number: String
+        public var unitName: String
+        public var text: String
+        public var deadline: LocalDate?
+        /// Overdue by this many days at the period's end.
+        public var daysOverdue: Int?
+        public var lastProgress: LocalDate?
+        /// 责任领导 and 责任人: whom to press.
+        public var who: String
+    }
+
+    public struct PressLine: Codable, Sendable, Equatable {
+        public var kind: String
+        public var unitName: String
+        public var number: String?
+        public var person: String?
+        public var issuedOn: LocalDate
+        public var answerDue: LocalDate?
+        public var answered: Bool
+        public var text: String
+    }
+
+    public var cadence: String
+    public var name: String
+    public var content: RhythmSettings.Content
+    public var period: ReportPeriod
+    /// The day the figures stand at: the period's last day, or today while the period runs.
+    public var asOf: LocalDate
+    public var unitID: String
+    public var unitName: String
+    public var units: [UnitRow]
+    public var totals: UnitRow
+    /// The period before, for the comparison columns (units only).
+    public var previousUnits: [UnitRow]
+    public var moved: [ItemLine]
+    public var stuck: [ItemLine]
+    public var dueNext: [ItemLine]
+    public var overdue: [ItemLine]
+    public var pressings: [PressLine]
+}
+
+public enum PeriodReport {
+    /// Lines of each list kept in the figures (the counts cover everything).
+    static let maxLines = 500
+
+    public static func compute(
+        store: Store, unit: UnitNode, cadence: RhythmSettings.Cadence, period: ReportPeriod, settings: RhythmSettings,
+        withPrevious: Bool = true
+    ) async throws -> PeriodFigures {
+        // A running period stands at today; a closed one at its last day.
+        let asOf = min(period.end, store.clock.today())
+        let endInstant = asOf.adding(days: 1).date
+        let startStamp = Store.auditTimestamp(period.start.date)
+        let facts = try await store.auditFacts(
+            under: unit.path, before: endInstant, actions: ["problem.", "closure.", "task.", "progress."])
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var problems: [String: Problem] = [:]
+        var withdrawnProblems = Set<String>()
+        var tasks: [String: RectificationTask] = [:]
+        var withdrawnTasks = Set<String>()
+        var lastProgress: [String: String] = [:]
+        var progressInPeriod: [String: Int] = [:]
+        var closedInPeriod: [String: Int] = [:]
+        var reopenedInPeriod: [String: Int] = [:]
+        var movedIDs = Set<String>()
+        for fact in facts {
+            let inPeriod = fact.at >= startStamp
+            switch fact.action {
+            case "problem.create", "problem.update", "problem.relapse":
+                if let after = fact.after, let problem = try? decoder.decode(Problem.self, from: Data(after.utf8)) {
+                    problems[fact.entityID] = problem
+                }
+            case "problem.withdraw": withdrawnProblems.insert(fact.entityID)
+            case "problem.restore": withdrawnProblems.remove(fact.entityID)
+            case "task.create", "task.update", "task.complete":
+                if let after = fact.after,
+                    let task = try? decoder.decode(RectificationTask.self, from: Data(after.utf8))
+                {
+                    tasks[fact.entityID] = task
+                }
+            case "task.withdraw": withdrawnTasks.insert(fact.entityID)
+            case "task.restore": withdrawnTasks.remove(fact.entityID)
+            case "progress.add":
+                let day = String(fact.at.prefix(10))
+                if (lastProgress[fact.entityID] ?? "") < day { lastProgress[fact.entityID] = day }
+                if inPeriod {
+                    progressInPeriod[fact.entityID, default: 0] += 1
+                    movedIDs.insert(fact.entityID)
+                }
+            default:
+                guard fact.action.hasPrefix("closure."), let after = fact.after,
+                    let problem = try? decoder.decode(Problem.self, from: Data(after.utf8))
+                else { continue }
+                let before = fact.before.flatMap { try? decoder.decode(Problem.self, from: Data($0.utf8)) }
+                problems[fact.entityID] = problem
+                guard inPeriod else { continue }
+                if problem.status.completion != .notCompleted && before?.status.completion == .notCompleted {
+                    closedInPeriod[fact.entityID, default: 0] += 1
+                    movedIDs.insert(fact.entityID)
+                }
+                if fact.action == "closure.reopen" { reopenedInPeriod[fact.entityID, default: 0] += 1 }
+            }
+        }
+        // Units one level below (and the unit itself for what is filed directly at it).
+        let units = try await store.units(in: Scope(subtree: unit.path))
+        let children = units.filter { $0.parentID == unit.id }
+        func row(for path: String) -> UnitNode {
+            children.first { path.hasPrefix($0.path) } ?? unit
+        }
+        var rows: [UUID: PeriodFigures.UnitRow] = [:]
+        for node in [unit] + children { rows[node.id] = .init(unitID: node.id.uuidString, unitName: node.name) }
+        let endDay = asOf
+        var tasksByProblem: [UUID: [RectificationTask]] = [:]
+        for (id, task) in tasks where !withdrawnTasks.contains(id) {
+            tasksByProblem[task.problemID, default: []].append(task)
+        }
+        var overdueLines: [PeriodFigures.ItemLine] = []
+        var stuckLines: [PeriodFigures.ItemLine] = []
+        var dueLines: [PeriodFigures.ItemLine] = []
+        var movedLines: [PeriodFigures.ItemLine] = []
+        let nextEnd = period.end == asOf ? period.next.end : period.end
+        let stuckSince = endDay.adding(days: -settings.stuckDays)
+        for (id, problem) in problems.sorted(by: { $0.value.number < $1.value.number })
+        where !withdrawnProblems.contains(id) {
+            let node = row(for: problem.unitPath)
+            var figures = rows[node.id]!
+            figures.total += 1
+            switch problem.status.completion {
+            case .completed: figures.completed += 1
+            case .basicallyCompleted: figures.basicallyCompleted += 1
+            case .notCompleted: figures.notCompleted += 1
+            }
+            let open = problem.status.completion == .notCompleted
+            let own = tasksByProblem[problem.id] ?? []
+            let late = own.filter { task in
+                guard task.kind != .ongoing, let deadline = task.deadline else { return false }
+                // As the ledger reads it on the period's last day: past due when the deadline is before it.
+                return open
+                    ? (task.status != .completed && deadline < endDay)
+                    : (task.completedOn.map { $0 > deadline } ?? false)
+            }
+            func line(_ deadline: LocalDate?) -> PeriodFigures.ItemLine {
+                let people = Set(own.flatMap { [$0.leaderName ?? "", $0.assignee] }.filter { !$0.isEmpty }).sorted()
+                return PeriodFigures.ItemLine(
+                    problemID: id, number: problem.number, unitName: problem.unitName,
+                    text: String(problem.text.prefix(60)), deadline: deadline,
+                    daysOverdue: deadline.map { $0.days(until: endDay) }.flatMap { $0 > 0 ? $0 : nil },
+                    lastProgress: lastProgress[id].flatMap(LocalDate.init(iso:)),
+                    who: people.joined(separator: "、"))
+            }
+            if open && !late.isEmpty {
+                figures.overdue += 1
+                overdueLines.append(line(late.compactMap(\.deadline).min()))
+            } else if !open && !late.isEmpty {
+                figures.lateDone += 1
+            }
+            figures.closedInPeriod += closedInPeriod[id] ?? 0
+            figures.reopenedInPeriod += reopenedInPeriod[id] ?? 0
+            figures.progressInPeriod += progressInPeriod[id] ?? 0
+            if movedIDs.contains(id) { movedLines.append(line(nil)) }
+            if open {
+                let last = lastProgress[id].flatMap(LocalDate.init(iso:)) ?? LocalDate(problem.createdAt)
+                if last <= stuckSince { stuckLines.append(line(nil)) }
+                let upcoming = own.compactMap { task -> LocalDate? in
+                    guard task.status != .completed, task.kind != .ongoing, let deadline = task.deadline,
+                        deadline > endDay, deadline <= nextEnd
+                    else { return nil }
+                    return deadline
+                }.min()
+                if let upcoming { dueLines.append(line(upcoming)) }
+            }
+            rows[node.id] = figures
+        }
+        var list = ([unit] + children).compactMap { rows[$0.id] }
+        // Only units with items are ranked (the unit itself when items are filed at it directly).
+        list = list.filter { $0.total > 0 }
+        for index in list.indices { list[index].setRate() }
+        let byRate = list.sorted { ($1.ratePermille, $0.unitName) < ($0.ratePermille, $1.unitName) }
+        let byOverdue = list.sorted { ($1.overdue, $0.unitName) < ($0.overdue, $1.unitName) }
+        for index in list.indices {
+            list[index].rankByRate = (byRate.firstIndex { $0.unitID == list[index].unitID } ?? 0) + 1
+            list[index].rankByOverdue = (byOverdue.firstIndex { $0.unitID == list[index].unitID } ?? 0) + 1
+        }
+        list.sort { ($0.rankByRate, $0.unitName) < ($1.rankByRate, $1.unitName) }
+        var totals = PeriodFigures.UnitRow(unitID: unit.id.uuidString, unitName: "合计")
+        for row in list {
+            totals.total += row.total
+            totals.completed += row.completed
+            totals.basicallyCompleted += row.basicallyCompleted
+            totals.notCompleted += row.notCompleted
+            totals.overdue += row.overdue
+            totals.lateDone += row.lateDone
+            totals.closedInPeriod += row.closedInPeriod
+            totals.reopenedInPeriod += row.reopenedInPeriod
+            totals.progressInPeriod += row.progressInPeriod
+        }
+        totals.setRate()
+        let pressings = try await store.pressings(in: Scope(subtree: unit.path))
+            .filter { $0.issuedOn >= period.start && $0.issuedOn <= endDay }
+            .map { press in
+                PeriodFigures.PressLine(
+                    kind: press.kind.label, unitName: press.unitName, number: press.problemNumber,
+                    person: press.personName,
+                    issuedOn: press.issuedOn, answerDue: press.answerDue,
+                    answered: press.answeredOn.map { $0 <= endDay } ?? false, text: String(press.text.prefix(80)))
+            }
+        var previous: [PeriodFigures.UnitRow] = []
+        if withPrevious {
+            previous = try await compute(
+                store: store, unit: unit, cadence: cadence, period: period.previous, settings: settings,
+                withPrevious: false
+            ).units
+        }
+        return PeriodFigures(
+            cadence: cadence.key, name: cadence.name, content: cadence.content, period: period, asOf: asOf,
+            unitID: unit.id.uuidString, unitName: unit.name, units: list, totals: totals, previousUnits: previous,
+            moved: Array(movedLines.prefix(maxLines)), stuck: Array(stuckLines.prefix(maxLines)),
+            dueNext: Array(dueLines.sorted { ($0.deadline!, $0.number) < ($1.deadline!, $1.number) }.prefix(maxLines)),
+            overdue: Array(
+                overdueLines.sorted { ($1.daysOverdue ?? 0, $0.number) < ($0.daysOverdue ?? 0, $1.number) }.prefix(
+                    maxLines)),
+            pressings: pressings)
+    }
+
+    /// A closed period's figures: stored ones if the period was closed before, else computed now and stored.
+    /// The current (open) period is computed and never stored.
+    public static func figures(
+        store: Store, unit: UnitNode, cadence: RhythmSettings.Cadence, period: ReportPeriod, settings: RhythmSettings
+    ) async throws -> (figures: PeriodFigures, closed: Bool) {
+        let closed = period.end < store.clock.today()
+        let decoder = JSONDecoder()
+        if closed,
+            let stored = try await store.frozenPeriod(cadence: cadence.key, unitID: unit.id, start: period.start),
+            let figures = try? decoder.decode(PeriodFigures.self, from: Data(stored.utf8))
+        {
+            return (figures, true)
+        }
+        let figures = try await compute(store: store, unit: unit, cadence: cadence, period: period, settings: settings)
+        guard closed else { return (figures, false) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stored = try await store.freezePeriod(
+            cadence: cadence.key, unitID: unit.id, start: period.start, end: period.end,
+            figures: String(decoding: try encoder.encode(figures), as: UTF8.self))
+        return ((try? decoder.decode(PeriodFigures.self, from: Data(stored.utf8))) ?? figures, true)
+    }
+}
+
+/// Closes the periods that ended: each county's enabled cadences get their last period's figures stored
+/// the day after it ends (or at the next run after an outage), so they never change afterwards.
+public struct PeriodReportsJob: Job {
+    public init() {}
+    public var name: String { "period-reports" }
+    public var label: String { "周调度、月督查、季通报：结束的期间定格数据" }
+    public var interval: TimeInterval { 3600 }
+
+    public func run(_ context: JobContext) async throws -> String {
+        let store = context.store
+        var closed = 0
+        for top in try await store.units(in: .everything) where top.parentID == nil && !top.isRetired {
+            let settings = try await store.rhythmSettings(at: top.path).settings
+            for cadence in settings.cadences where cadence.enabled {
+                let period = ReportPeriod.lastClosed(before: context.day, cadence.period)
+                if try await store.frozenPeriod(cadence: cadence.key, unitID: top.id, start: period.start) == nil {
+                    _ = try await PeriodReport.figures(
+                        store: store, unit: top, cadence: cadence, period: period, settings: settings)
+                    closed += 1
+                }
+            }
+        }
+        return "定格期间 \(closed) 个"
+    }
+}
