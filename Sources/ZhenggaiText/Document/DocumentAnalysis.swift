@@ -12,18 +12,23 @@ struct DocumentAnalysis {
     /// Display title and path entry of each item, computed once.
     private var titles: [String] = []
     private var pathEntries: [String] = []
+    /// Where the body starts (after the title line).
+    private var bodyStart = 0
 
     /// Problem text beyond this many scalars does not change the category; the cap keeps classification
     /// linear in the number of problems, not in their length.
     static let classifiedPrefix = 100
 
-    init(text: [UInt32]) {
+    /// `text` is what the rules read (traditional characters folded to simplified, one for one);
+    /// `original` is the cleaned text as written, which every reported string and offset refers to.
+    init(text: [UInt32], original: [UInt32]? = nil) {
         self.text = text
-        self.slicer = TextSlicer(text)
+        self.slicer = TextSlicer(original ?? text)
     }
 
     mutating func run() {
         let titleEnd = detectTitle()
+        bodyStart = titleEnd
         kind = detectKind()
         let built = OutlineBuilder.build(text, titleEnd: titleEnd)
         items = built.items
@@ -71,7 +76,7 @@ struct DocumentAnalysis {
     ]
 
     private func detectKind() -> DocumentKind {
-        let titleScalars = Scalars.of(title)
+        let titleScalars = TraditionalChinese.simplified(Scalars.of(title))
         if let kind = Self.kind(in: titleScalars, 0..<titleScalars.count, rules: Self.kindRules) { return kind }
         return Self.kind(in: text, 0..<min(text.count, 20_000), rules: Self.bodyRules) ?? .other
     }
@@ -139,8 +144,11 @@ struct DocumentAnalysis {
     // MARK: - Problems and measures
 
     private struct Candidate {
+        /// The item stating the problem, or for a problem of an inline enumeration the item whose text holds
+        /// it (-1 at the top level).
         var item: Int
         var range: Range<Int>
+        var enumerated = false
     }
 
     private mutating func extract() {
@@ -151,6 +159,7 @@ struct DocumentAnalysis {
             collect(root, role: .measure, into: &measureCandidates)
         }
         problemCandidates = problemCandidates.compactMap(problemStatement)
+        problemCandidates = withInlineEnumerations(problemCandidates)
         measureCandidates = measureCandidates.filter { $0.range.count >= 2 }
 
         measures = measureCandidates.enumerated().map { offset, candidate in
@@ -161,13 +170,24 @@ struct DocumentAnalysis {
                 start: candidate.range.lowerBound,
                 end: candidate.range.upperBound)
         }
-        let links = MeasureLinker(
+        // Problems of an inline enumeration are linked through no heading of their own.
+        let linked = problemCandidates.indices.filter { !problemCandidates[$0].enumerated }
+        let linkedLinks = MeasureLinker(
             text: text, items: items,
-            problems: problemCandidates.map(\.item), measures: measureCandidates.map(\.item)
+            problems: linked.map { problemCandidates[$0].item }, measures: measureCandidates.map(\.item)
         ).links()
+        var links = [[Int]](repeating: [], count: problemCandidates.count)
+        for (position, candidate) in linked.enumerated() { links[candidate] = linkedLinks[position] }
         let classifier = CategoryClassifier.shared
         problems = problemCandidates.enumerated().map { offset, candidate in
-            let path = ancestors(candidate.item)
+            let path: [Int]
+            if candidate.item < 0 {
+                path = []
+            } else if candidate.enumerated {
+                path = ancestors(candidate.item) + [candidate.item]
+            } else {
+                path = ancestors(candidate.item)
+            }
             let classified =
                 candidate.range
                 .lowerBound..<min(
@@ -177,7 +197,7 @@ struct DocumentAnalysis {
             return ProblemItem(
                 id: offset + 1,
                 path: path.map(pathEntry),
-                marker: slicer.string(items[candidate.item].marker),
+                marker: candidate.enumerated ? "" : slicer.string(items[candidate.item].marker),
                 text: slicer.string(candidate.range),
                 start: candidate.range.lowerBound,
                 end: candidate.range.upperBound,
@@ -185,6 +205,54 @@ struct DocumentAnalysis {
                 confidence: (category.confidence * 1000).rounded() / 1000,
                 measures: links[offset])
         }
+    }
+
+    /// Adds the problems of inline enumerations (「存在甲、乙、丙等问题」) found in paragraphs outside measure,
+    /// achievement and cause sections. A candidate that starts inside the enumeration's sentence (a label
+    /// 「存在问题：……」 whose content is the list) is replaced by the list's items; an enumeration inside a
+    /// problem that started earlier (a heading and its explanation, a 一是 item) stays part of it.
+    private func withInlineEnumerations(_ candidates: [Candidate]) -> [Candidate] {
+        var result = candidates
+        var replaced = [Bool](repeating: false, count: candidates.count)
+        var added = [Candidate]()
+        var nextItem = 0
+        var lineStart = bodyStart
+        while lineStart < text.count {
+            var lineEnd = lineStart
+            while lineEnd < text.count && text[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            guard lineEnd > lineStart else { continue }
+            // The deepest item holding the line's start, and where the first inline item of the line starts.
+            var last: Int? = nil
+            while nextItem < items.count && items[nextItem].marker.lowerBound <= lineStart {
+                last = nextItem
+                nextItem += 1
+            }
+            if last == nil && nextItem > 0 { last = nextItem - 1 }
+            var owner = last
+            while let current = owner, items[current].end <= lineStart { owner = items[current].parent }
+            var scanEnd = lineEnd
+            if nextItem < items.count && items[nextItem].marker.lowerBound < lineEnd {
+                scanEnd = items[nextItem].marker.lowerBound
+            }
+            if let owner, items[owner].role != .problem && items[owner].role != .other { continue }
+            for found in InlineEnumerations.scan(text, lineStart..<scanEnd) {
+                let sentence = found.sentence
+                let overlapping = candidates.indices.filter {
+                    candidates[$0].range.lowerBound < sentence.upperBound
+                        && candidates[$0].range.upperBound > sentence.lowerBound
+                }
+                if overlapping.contains(where: { candidates[$0].range.lowerBound < sentence.lowerBound }) { continue }
+                for index in overlapping { replaced[index] = true }
+                for item in found.items {
+                    added.append(Candidate(item: owner ?? -1, range: item, enumerated: true))
+                }
+            }
+        }
+        guard !added.isEmpty else { return result }
+        result = candidates.indices.filter { !replaced[$0] }.map { candidates[$0] } + added
+        result.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return result
     }
 
     /// The smallest items of `role`: an item whose children of the same role are the real items is

@@ -99,20 +99,47 @@ enum SectionRoles {
         "未", "没有", "没能", "缺乏", "缺少", "缺失", "欠缺", "欠", "差距", "薄弱", "短板", "偏少", "偏低", "偏大",
         "偏高", "偏弱", "有待", "弱化", "淡化", "滞后", "脱节", "乏力", "松懈", "漏洞", "违规", "违反", "违纪",
         "隐患", "流失", "失之于宽", "浮在面上", "时有发生", "仍", "依然", "走过场", "形式主义", "官僚主义", "懈怠",
-        "难以", "较弱", "较少", "较低", "存在", "轻", "虚化", "空转", "打折扣", "涣散", "混乱",
+        "难以", "较弱", "较少", "较低", "存在", "轻", "虚化", "空转", "打折扣", "涣散", "混乱", "偏差", "落差", "缺位",
+        "淡薄", "流于形式", "不足", "不够", "不到位",
     ])
 
-    /// Whether a sentence states a shortcoming: a negation (other than 不断, 不忘 …) or a shortcoming word.
+    /// Whether a sentence states a shortcoming: a negation (other than 不断, 不忘, 坚定不移 …) or a
+    /// shortcoming word, not itself denied (未发现……, 不存在……, 没有发现……).
     static func statesShortcoming(_ text: [UInt32], _ range: Range<Int>) -> Bool {
         for index in range where text[index] == 0x4E0D {  // 不
             let next = index + 1 < range.upperBound ? text[index + 1] : 0
-            // 不断 不忘 不懈 不仅 不少 不同 不论 不但 are not negations of duty.
+            let previous = index > range.lowerBound ? text[index - 1] : 0
+            // 不断 不忘 不懈 不仅 不少 不同 不论 不但 不管 不移 不渝 不放 不折(不扣) 不停 不存在 are not
+            // negations of duty; nor 毫不 绝不 决不 (pledges) or 不折不扣's second 不.
             switch next {
-            case 0x65AD, 0x5FD8, 0x61C8, 0x4EC5, 0x5C11, 0x540C, 0x8BBA, 0x4F46: continue
+            case 0x65AD, 0x5FD8, 0x61C8, 0x4EC5, 0x5C11, 0x540C, 0x8BBA, 0x4F46, 0x7BA1, 0x79FB, 0x6E1D, 0x653E, 0x6298,
+                0x505C, 0x5B58, 0x6263:
+                continue
+            default: break
+            }
+            switch previous {
+            case 0x6BEB, 0x7EDD, 0x51B3, 0x6298: continue  // 毫 绝 决 折
             default: return true
             }
         }
-        return shortcomingWords.any(in: text, range)
+        return shortcomingWords.contains(in: text, range) { start, length in
+            let previous = start > range.lowerBound ? text[start - 1] : 0
+            let after = start + length
+            let next = after < range.upperBound ? text[after] : 0
+            let next2 = after + 1 < range.upperBound ? text[after + 1] : 0
+            switch text[start] {
+            case 0x672A where length == 1:  // 未发现 未出现
+                return !((next == 0x53D1 && next2 == 0x73B0) || (next == 0x51FA && next2 == 0x73B0))
+            case 0x6CA1 where length == 2:  // 没有发现
+                return !(next == 0x53D1 && next2 == 0x73B0)
+            case 0x5B58:  // 不存在 未存在 无存在
+                return !(previous == 0x4E0D || previous == 0x672A || previous == 0x65E0)
+            case 0x4ECD where length == 1:  // 仍将 仍要 仍然坚持 promise, they do not find
+                return !(next == 0x8981 || next == 0x5C06 || (next == 0x7136 && next2 == 0x575A))
+            default:
+                return true
+            }
+        }
     }
 
     private static let explanation = Keywords(["由于", "因为", "原因"])
