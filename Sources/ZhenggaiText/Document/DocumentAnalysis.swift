@@ -270,6 +270,7 @@ struct DocumentAnalysis {
             if role == .problem, let first = sameRole.first,
                 items[first].kind == .runIn || items[first].kind == .circled,
                 SectionRoles.isExplanation(text, items[first].contentStart, items[first].end)
+                    || statesOwnProblem(index, runIns: sameRole)
             {
                 let end = sameRole.map { items[$0].end }.max() ?? item.ownEnd
                 if let range = trimmed(item.contentStart..<end) { result.append(Candidate(item: index, range: range)) }
@@ -280,6 +281,40 @@ struct DocumentAnalysis {
             }
         }
         for child in item.children { collect(child, role: role, into: &result) }
+    }
+
+    private static let areaOpenings = Keywords(["在", "关于", "聚焦", "对照", "从", "围绕", "落实"])
+    private static let areaWords = Keywords(["方面", "领域", "情况"])
+
+    /// A heading that itself states a shortcoming (「1.学习贯彻……精神不深入、不扎实。一是……二是……」) is one
+    /// problem; its 一是/二是 give the manifestations. A heading that names an area (「在……方面还存在差距」,
+    /// 「聚焦……」) leaves its 一是 items as the problems.
+    private func statesOwnProblem(_ index: Int, runIns: [Int]) -> Bool {
+        let item = items[index]
+        guard item.kind != .label, item.kind != .runIn, item.kind != .circled,
+            runIns.allSatisfy({ items[$0].kind == .runIn || items[$0].kind == .circled })
+        else { return false }
+        // The item is the unit of the document's own list when it is a top-level heading (一、), when it carries
+        // its own 整改措施 (a 整改方案's row), or when its run-ins do not start at 一是 (a fragment, a table of
+        // contents); a numbered item of a feedback text with 一是/二是 keeps them as its problems.
+        let siblings = item.parent.map { items[$0].children } ?? roots
+        let ownMeasures = siblings.contains { sibling in
+            items[sibling].kind == item.kind
+                && items[sibling].children.contains { items[$0].kind == .label && items[$0].role == .measure }
+        }
+        let firstRunIn = runIns.first.flatMap { items[$0].number } ?? 1
+        guard item.kind == .chineseComma || ownMeasures || firstRunIn != 1 else { return false }
+        let heading = item.title(in: text)
+        // 「二、存在的问题」 names the section; it states nothing.
+        guard heading.count >= 4, item.namedRole != .problem else { return false }
+        var clauseEnd = heading.lowerBound
+        while clauseEnd < heading.upperBound && Scalars.fold(text[clauseEnd]) != 0x2C { clauseEnd += 1 }
+        if Self.areaOpenings.any(in: text, heading.lowerBound..<min(heading.upperBound, heading.lowerBound + 2))
+            || Self.areaWords.any(in: text, heading.lowerBound..<clauseEnd)
+        {
+            return false
+        }
+        return SectionRoles.statesShortcoming(text, heading)
     }
 
     private func trimmed(_ range: Range<Int>) -> Range<Int>? {

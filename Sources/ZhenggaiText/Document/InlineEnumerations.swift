@@ -98,7 +98,7 @@ enum InlineEnumerations {
         // 2. A clause that names problems, then a colon or a comma: 「存在问题：」「存在的一些不足，」
         if let lead = leadClause(text, body) {
             let list = lead.listStart..<colonOrEnd(text, lead.listStart..<body.upperBound)
-            let closing = closingEnd(text, list)
+            let closing = closingEnd(text, list, byDe: false)
             let trimmed = list.lowerBound..<(closing?.listEnd ?? list.upperBound)
             if let items = split(text, trimmed, areaList: closing?.area ?? false, minimum: lead.colon ? 1 : 2) {
                 return Enumeration(sentence: sentence, items: items)
@@ -145,7 +145,7 @@ enum InlineEnumerations {
                     !isAbout(text, clause),
                     colon ? true : (findingVerbs.any(in: text, clause) && !notFinding.any(in: text, clause))
                 {
-                    if colon || presence(text, clause) { return (index + 1, colon) }
+                    if colon || presence(text, clause.lowerBound..<end) { return (index + 1, colon) }
                 }
                 clauseStart = index + 1
             }
@@ -156,13 +156,18 @@ enum InlineEnumerations {
 
     private static let presenceWords = Keywords(["存在", "发现"])
 
+    /// The clause ends 「存在(的一些)问题」: the finding verb, at most a few qualifiers, the noun. A clause that
+    /// holds the list itself (「存在甲、乙等方面的问题，」) is not a lead.
     private static func presence(_ text: [UInt32], _ clause: Range<Int>) -> Bool {
         var from = clause.lowerBound
+        var lastWord: Range<Int>? = nil
         while let word = first(presenceWords, in: text, from..<clause.upperBound) {
-            if !isNegated(text, word.lowerBound, from: clause.lowerBound) { return true }
+            if !isNegated(text, word.lowerBound, from: clause.lowerBound) { lastWord = word }
             from = word.upperBound
         }
-        return false
+        guard let word = lastWord, closingEnd(text, clause, byDe: false) == nil else { return false }
+        let rest = word.upperBound..<clause.upperBound
+        return rest.count <= 14 && !rest.contains { text[$0] == 0x3001 || Scalars.fold(text[$0]) == 0x22 }
     }
 
     private static let aboutWords = Keywords(["针对", "对于", "关于", "上述", "对照", "整改", "措施", "原因"])
@@ -195,7 +200,9 @@ enum InlineEnumerations {
 
     /// The end of a list closed by 等(N个/“……”)问题 or ……的问题/的现象/的情况: where the list stops, and
     /// whether the list names areas (等……方面) rather than shortcomings.
-    private static func closingEnd(_ text: [UInt32], _ range: Range<Int>) -> (listEnd: Int, area: Bool)? {
+    private static func closingEnd(_ text: [UInt32], _ range: Range<Int>, byDe: Bool = true) -> (
+        listEnd: Int, area: Bool
+    )? {
         var index = range.lowerBound
         while index < range.upperBound {
             let value = text[index]
@@ -206,7 +213,7 @@ enum InlineEnumerations {
                     if listEnd > range.lowerBound && text[listEnd - 1] == 0x7B49 { listEnd -= 1 }  // 等等
                     return (listEnd, areaNouns.any(in: text, noun))
                 }
-            } else if value == 0x7684 && index > range.lowerBound {  // 的问题 / 的现象 / 的情况
+            } else if byDe && value == 0x7684 && index > range.lowerBound {  // 的问题 / 的现象 / 的情况
                 let window = (index + 1)..<min(range.upperBound, index + 3)
                 if let noun = first(closingNouns, in: text, window), noun.lowerBound == index + 1,
                     noun.upperBound == range.upperBound || isClauseEnd(text[noun.upperBound])
