@@ -284,6 +284,18 @@ struct OutlineBuilder {
                 let guarded = named == .problem && (role == .measure || role == .achievement) && titleLength > 20
                 if !guarded { role = named }
             }
+            if role == .problem, items[index].namedRole == nil, items[index].announcedRole == nil,
+                items[index].kind != .label, let parent = items[index].parent, items[parent].kind != .label,
+                items[parent].namedRole == nil,
+                SectionRoles.statesShortcoming(text, firstSentence(of: parent)),
+                SectionRoles.reportsProgress(
+                    text, items[parent].contentStart..<min(items[parent].ownEnd, items[parent].contentStart + 300)),
+                !SectionRoles.statesShortcoming(text, firstSentence(of: index))
+            {
+                // Under a problem that states itself and reports its progress, an item that states no
+                // shortcoming is a step of that progress ("该问题已完成整改。一是每年制定……").
+                role = .other
+            }
             if role == .other, items[index].kind != .label, isUnderOtherOnly(index),
                 SectionRoles.statesShortcoming(text, firstSentence(of: index))
             {

@@ -93,14 +93,15 @@ enum SectionRoles {
     private static let rectifying = Keywords(["整改", "措施"])
     private static let leadProblem = Keywords(["问题", "不足", "差距", "短板"])
     private static let leadPresence = Keywords(["存在", "表现", "体现", "查摆", "发现"])
-    private static let leadMeasure = Keywords(["措施", "打算", "下一步", "整改"])
+    /// 「现将整改情况报告如下」 opens a bulletin of problems and their progress; only 措施/打算 announce measures.
+    private static let leadMeasure = Keywords(["措施", "打算", "下一步"])
 
     private static let shortcomingWords = Keywords([
         "未", "没有", "没能", "缺乏", "缺少", "缺失", "欠缺", "欠", "差距", "薄弱", "短板", "偏少", "偏低", "偏大",
         "偏高", "偏弱", "有待", "弱化", "淡化", "滞后", "脱节", "乏力", "松懈", "漏洞", "违规", "违反", "违纪",
         "隐患", "流失", "失之于宽", "浮在面上", "时有发生", "仍", "依然", "走过场", "形式主义", "官僚主义", "懈怠",
         "难以", "较弱", "较少", "较低", "存在", "轻", "虚化", "空转", "打折扣", "涣散", "混乱", "偏差", "落差", "缺位",
-        "淡薄", "流于形式", "不足", "不够", "不到位",
+        "淡薄", "流于形式", "不足", "不够", "不到位", "还没", "挪用", "挤占", "闲置", "截留", "虚报", "冒领",
     ])
 
     /// Whether a sentence states a shortcoming: a negation (other than 不断, 不忘, 坚定不移 …) or a
@@ -140,6 +141,16 @@ enum SectionRoles {
                 return true
             }
         }
+    }
+
+    private static let progress = Keywords([
+        "已完成整改", "已整改", "整改完成", "已完成", "整改到位", "正在整改", "持续整改", "基本完成", "整改情况", "整改进展",
+        "整改成效", "已落实", "已办结",
+    ])
+
+    /// A problem's own text reports what was done about it ("该问题已完成整改").
+    static func reportsProgress(_ text: [UInt32], _ range: Range<Int>) -> Bool {
+        progress.any(in: text, range)
     }
 
     private static let explanation = Keywords(["由于", "因为", "原因"])
