@@ -336,7 +336,11 @@ struct DocumentAnalysis {
         guard candidate.range.count >= 4 else { return nil }
         let item = items[candidate.item]
         let sentence = item.firstSentence(in: text)
-        if SectionRoles.statesShortcoming(text, sentence) { return candidate }
+        if SectionRoles.statesShortcoming(text, sentence) || SectionRoles.isProblemWrapper(text, item.title(in: text)) {
+            // 「关于“……”」 quotes the problem: report the quoted words.
+            let start = SectionRoles.wrapperContentStart(text, candidate.range.lowerBound, candidate.range.upperBound)
+            return Candidate(item: candidate.item, range: start..<candidate.range.upperBound)
+        }
         let heading = item.title(in: text)
         let endsNeutral = Self.neutralEndings.contains { ending in
             heading.count >= ending.count

@@ -298,6 +298,7 @@ struct OutlineBuilder {
             }
             if role == .other, items[index].kind != .label, isUnderOtherOnly(index),
                 SectionRoles.statesShortcoming(text, firstSentence(of: index))
+                    || SectionRoles.isProblemWrapper(text, title(of: index))
             {
                 // A document that starts mid-way (or has no named sections) still lists problems.
                 role = .problem

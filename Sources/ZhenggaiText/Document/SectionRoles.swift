@@ -35,7 +35,12 @@ enum SectionRoles {
         {
             return .cause
         }
-        if problem.any(in: text, title) { return .problem }
+        // 「研究制定反馈问题整改方案」 is about rectifying problems, not a list of them.
+        let namesProblems = problem.contains(in: text, title) { start, length in
+            let after = start + length
+            return !(after + 1 < title.upperBound && text[after] == 0x6574 && text[after + 1] == 0x6539)  // 整改
+        }
+        if namesProblems { return .problem }
         if title.count <= 8 && Scalars.contains(text, title, [0x95EE, 0x9898]) { return .problem }  // 问题
         if narrowNegative.any(in: text, title) { return nil }
         if measure.any(in: text, title) { return .measure }
@@ -151,6 +156,29 @@ enum SectionRoles {
     /// A problem's own text reports what was done about it ("该问题已完成整改").
     static func reportsProgress(_ text: [UInt32], _ range: Range<Int>) -> Bool {
         progress.any(in: text, range)
+    }
+
+    private static let wrapperOpenings = Keywords(["关于", "对于", "针对"])
+    private static let problemWord = Scalars.of("问题")
+
+    /// 「关于……的问题」, 「关于“……”问题」: a heading that wraps a problem statement by its form.
+    static func isProblemWrapper(_ text: [UInt32], _ range: Range<Int>) -> Bool {
+        guard range.count >= 6,
+            wrapperOpenings.any(in: text, range.lowerBound..<(range.lowerBound + 2))
+        else { return false }
+        var end = range.upperBound
+        while end > range.lowerBound && (Scalars.endsSentence(text[end - 1]) || Scalars.isSpace(text[end - 1])) {
+            end -= 1
+        }
+        return end - range.lowerBound > 4 && Array(text[(end - 2)..<end]) == problemWord
+    }
+
+    /// Where a problem's own words start inside a quoting wrapper: after 「关于“」, 「对于“」, 「针对“」.
+    static func wrapperContentStart(_ text: [UInt32], _ start: Int, _ end: Int) -> Int {
+        guard end - start > 4, wrapperOpenings.any(in: text, start..<(start + 2)) else { return start }
+        let quote = text[start + 2]
+        guard quote == 0x201C || quote == 0x22 || quote == 0x300C || quote == 0xFF02 else { return start }
+        return start + 3
     }
 
     private static let explanation = Keywords(["由于", "因为", "原因"])
