@@ -18,7 +18,10 @@ enum SectionRoles {
     ])
     private static let measure = Keywords([
         "措施", "下一步", "打算", "努力方向", "整改方向", "改进方向", "今后", "工作思路", "整改计划", "工作计划",
-        "对策", "意见建议", "整改意见", "整改建议", "整改要求",
+        "对策", "意见建议", "意见与建议", "意见和建议", "建议", "整改意见", "整改建议", "整改要求",
+    ])
+    private static let rectificationStatus = Keywords([
+        "整改进展情况", "整改落实情况", "整改实施情况", "整改完成情况", "整改情况", "整改进展",
     ])
     private static let achievement = Keywords([
         "基本情况", "总体情况", "做法", "成效", "成绩", "概况", "主要工作", "开展情况", "取得的", "亮点", "经验",
@@ -43,6 +46,8 @@ enum SectionRoles {
         if namesProblems { return .problem }
         if title.count <= 8 && Scalars.contains(text, title, [0x95EE, 0x9898]) { return .problem }  // 问题
         if narrowNegative.any(in: text, title) { return nil }
+        // 「集中整改进展情况」「整改落实情况」 in a bulletin hold the problems with their progress.
+        if rectificationStatus.any(in: text, title) { return nil }
         if measure.any(in: text, title) { return .measure }
         if achievement.any(in: text, title) { return .achievement }
         return nil
