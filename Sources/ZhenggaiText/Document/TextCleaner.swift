@@ -360,12 +360,12 @@ enum TextCleaner {
         "信息来源", "来源", "作者", "浏览量", "浏览次数", "点击数", "点击量", "点击率", "访问量", "阅读量", "阅读次数", "分享",
         "分享到", "朗读", "打印", "字体", "字号", "时间", "日期", "发表时间", "更新时间", "责任编辑", "编辑", "扫一扫",
         "主题分类", "体裁分类", "文号", "有效性", "关闭窗口", "收藏", "您的位置", "您当前所在位置", "当前位置", "所在位置",
-        "您现在的位置", "首页", "上一篇", "下一篇", "导语", "文件名称", "标题",
+        "您现在的位置", "首页", "上一篇", "下一篇", "导语", "文件名称",
     ])
     /// Openings of a site's footer notice, whatever follows.
     private static let noticeOpenings = Keywords(["特别提醒", "免责声明", "版权声明", "欢迎关注", "温馨提示", "扫码关注"])
     /// Labels whose value (on the next line when the label stands alone) is the document's own text.
-    private static let keptValueLabels = Keywords(["文件名称", "标题"])
+    private static let keptValueLabels = Keywords(["文件名称"])
     /// Site notices anywhere in a short line.
     private static let siteNotices = Keywords([
         "不代表本站观点", "网友上传", "网友为您整理", "供您参考", "相关范文", "如果我们使用了您的", "联系我们要求撤下",
