@@ -215,6 +215,22 @@ struct DocumentAnalysis {
         var result = candidates
         var replaced = [Bool](repeating: false, count: candidates.count)
         var added = [Candidate]()
+        // Candidates by start, with the furthest end among those before each position: overlap tests are a
+        // binary search and a short walk, not a pass over every candidate.
+        let order = candidates.indices.sorted { candidates[$0].range.lowerBound < candidates[$1].range.lowerBound }
+        var furthestEnd = [Int](repeating: 0, count: order.count + 1)
+        for (position, index) in order.enumerated() {
+            furthestEnd[position + 1] = max(furthestEnd[position], candidates[index].range.upperBound)
+        }
+        func firstStarting(atOrAfter offset: Int) -> Int {
+            var low = 0
+            var high = order.count
+            while low < high {
+                let middle = (low + high) / 2
+                if candidates[order[middle]].range.lowerBound < offset { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
         var nextItem = 0
         var lineStart = bodyStart
         while lineStart < text.count {
@@ -238,12 +254,13 @@ struct DocumentAnalysis {
             if let owner, items[owner].role != .problem && items[owner].role != .other { continue }
             for found in InlineEnumerations.scan(text, lineStart..<scanEnd) {
                 let sentence = found.sentence
-                let overlapping = candidates.indices.filter {
-                    candidates[$0].range.lowerBound < sentence.upperBound
-                        && candidates[$0].range.upperBound > sentence.lowerBound
+                var position = firstStarting(atOrAfter: sentence.lowerBound)
+                // A problem that started before the sentence and runs into it holds the list.
+                if furthestEnd[position] > sentence.lowerBound { continue }
+                while position < order.count && candidates[order[position]].range.lowerBound < sentence.upperBound {
+                    replaced[order[position]] = true
+                    position += 1
                 }
-                if overlapping.contains(where: { candidates[$0].range.lowerBound < sentence.lowerBound }) { continue }
-                for index in overlapping { replaced[index] = true }
                 for item in found.items {
                     added.append(Candidate(item: owner ?? -1, range: item, enumerated: true))
                 }

@@ -36,6 +36,8 @@ struct OutlineBuilder {
     private var rootAnnounced: SectionRole?
     private var lastParenKind: MarkerKind?
     private var current: Int?
+    /// The run-ins of the current paragraph follow a 表态 or requirement lead.
+    private var pledgeRunIns = false
     /// Items below this depth cannot be produced without bounding the stack (pathological input).
     private static let maximumDepth = 32
 
@@ -64,6 +66,7 @@ struct OutlineBuilder {
 
     private mutating func line(_ range: Range<Int>) {
         popInline()
+        pledgeRunIns = false
         var scanFrom = range.lowerBound
         if var marker = OutlineMarkers.lineStart(text, range) {
             if marker.kind == .garbledParen {
@@ -182,7 +185,12 @@ struct OutlineBuilder {
                 while content < range.upperBound && Scalars.isSpace(text[content]) { content += 1 }
                 let marker = MarkerMatch(
                     kind: .runIn, number: found.number, range: found.start..<(index + 1), contentStart: content)
+                if found.number == 1 {
+                    // 「……表示，一是……二是……」: a 表态 or a list of requirements, measures all.
+                    pledgeRunIns = SectionRoles.isPledgeLead(text, max(lineStart, found.start - 60)..<found.start)
+                }
                 openInline(marker, lineEnd: range.upperBound)
+                if pledgeRunIns { items[items.count - 1].namedRole = .measure }
             } else if value >= 0x2460 && value <= 0x2473, index > range.lowerBound {
                 let number = Int(value - 0x2460 + 1)
                 if acceptsCircled(number) {

@@ -95,8 +95,23 @@ enum SectionRoles {
         if leadProblem.any(in: text, line) && leadPresence.any(in: text, line) && !rectifying.any(in: text, line) {
             return .problem
         }
-        if leadMeasure.any(in: text, line) { return .measure }
+        if leadMeasure.any(in: text, line) || (pledgeSpeech.any(in: text, line) && !findingWords.any(in: text, line)) {
+            return .measure
+        }
         return nil
+    }
+
+    private static let pledgeWords = Keywords([
+        "表态", "表示", "强调", "要求", "提出", "承诺", "指示", "意见建议", "希望", "部署",
+    ])
+    /// A paragraph that announces a speech of commitment: 「……作表态发言：」
+    private static let pledgeSpeech = Keywords(["表态", "表示", "承诺"])
+    private static let findingWords = Keywords(["存在", "问题", "不足", "差距", "短板", "发现"])
+
+    /// What introduces a 表态 or the inspection team's requirements (「……表示：一是……」,「组长强调，一是要……」):
+    /// the run-ins after it state measures, not problems.
+    static func isPledgeLead(_ text: [UInt32], _ range: Range<Int>) -> Bool {
+        pledgeWords.any(in: text, range) && !findingWords.any(in: text, range)
     }
 
     private static let announcing = Keywords(["以下", "如下", "几个方面"])
@@ -138,6 +153,12 @@ enum SectionRoles {
             let after = start + length
             let next = after < range.upperBound ? text[after] : 0
             let next2 = after + 1 < range.upperBound ? text[after + 1] : 0
+            // 毫不松懈 决不懈怠: the shortcoming is denied.
+            if previous == 0x4E0D && start - 2 >= range.lowerBound
+                && (text[start - 2] == 0x6BEB || text[start - 2] == 0x7EDD || text[start - 2] == 0x51B3)
+            {
+                return false
+            }
             switch text[start] {
             case 0x672A where length == 1:  // 未发现 未出现
                 return !((next == 0x53D1 && next2 == 0x73B0) || (next == 0x51FA && next2 == 0x73B0))
