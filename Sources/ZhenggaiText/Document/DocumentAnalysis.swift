@@ -280,7 +280,12 @@ struct DocumentAnalysis {
         if item.role == role {
             if sameRole.isEmpty {
                 let end = item.children.isEmpty ? item.end : item.ownEnd
-                if let range = trimmed(item.contentStart..<end) { result.append(Candidate(item: index, range: range)) }
+                if role == .problem, item.kind == .label, item.contentStart >= item.lineEnd {
+                    // 「巡察发现的主要问题：」 alone on its line, then one paragraph per problem.
+                    result.append(contentsOf: paragraphProblems(index, item.contentStart..<end))
+                } else if let range = trimmed(item.contentStart..<end) {
+                    result.append(Candidate(item: index, range: range))
+                }
                 for child in item.children { collect(child, role: role, into: &result) }
                 return
             }
@@ -332,6 +337,38 @@ struct DocumentAnalysis {
             return false
         }
         return SectionRoles.statesShortcoming(text, heading)
+    }
+
+    /// The paragraphs under a problem label that stand alone on its line: each that states a shortcoming is
+    /// a problem; one that asks or promises (「巡察组要求，……要……」) ends the list. A single paragraph is
+    /// the label's one problem, as before.
+    private func paragraphProblems(_ label: Int, _ range: Range<Int>) -> [Candidate] {
+        var paragraphs = [Range<Int>]()
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if index == range.upperBound || text[index] == 0x0A {
+                if let paragraph = trimmed(start..<index) { paragraphs.append(paragraph) }
+                start = index + 1
+            }
+            index += 1
+        }
+        guard paragraphs.count > 1 else {
+            return paragraphs.map { Candidate(item: label, range: $0) }
+        }
+        var result = [Candidate]()
+        for paragraph in paragraphs {
+            var sentenceEnd = paragraph.lowerBound
+            while sentenceEnd < min(paragraph.upperBound, paragraph.lowerBound + 120)
+                && !Scalars.endsSentence(text, at: sentenceEnd)
+            {
+                sentenceEnd += 1
+            }
+            let sentence = paragraph.lowerBound..<sentenceEnd
+            if SectionRoles.isPledgeLead(text, sentence) { break }
+            if SectionRoles.statesShortcoming(text, sentence) { result.append(Candidate(item: label, range: paragraph)) }
+        }
+        return result
     }
 
     private func trimmed(_ range: Range<Int>) -> Range<Int>? {

@@ -371,6 +371,10 @@ enum InlineEnumerations {
                 break
             }
         }
+        // An inline marker opens the item: 「（1）……；（2）……」, 「1.……；2.……」.
+        if upper - lower > 2, let marker = OutlineMarkers.lineStart(text, lower..<upper), marker.contentStart < upper {
+            lower = marker.contentStart
+        }
         return upper - lower >= 2 ? lower..<upper : nil
     }
 
