@@ -6,9 +6,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 scratch=${SCRATCH:-/tmp/zhenggai-parse-bench}
 corpus=${CORPUS:-/tmp/zhenggai-parse-corpus}
-mkdir -p "$scratch/Sources"
+mkdir -p "$scratch/Sources/ZhenggaiBenchmarks"
 ln -sfn "$root/Sources/ZhenggaiText" "$scratch/Sources/ZhenggaiText"
 ln -sfn "$here/ParseBench" "$scratch/Sources/ParseBench"
+# Only the parser's benchmark of ZhenggaiBenchmarks (the others need ZhenggaiOffice).
+ln -sfn "$root/Sources/ZhenggaiBenchmarks/ParserBenchmark.swift" "$scratch/Sources/ZhenggaiBenchmarks/ParserBenchmark.swift"
 cat > "$scratch/Package.swift" <<'SWIFT'
 // swift-tools-version:6.0
 import PackageDescription
@@ -22,8 +24,9 @@ let package = Package(
     name: "zhenggai-parse-bench",
     platforms: [.macOS(.v14)],
     targets: [
-        .target(name: "ZhenggaiText", swiftSettings: strict),
-        .executableTarget(name: "ParseBench", dependencies: ["ZhenggaiText"], swiftSettings: strict),
+        .target(name: "ZhenggaiText", resources: [.copy("Resources")], swiftSettings: strict),
+        .target(name: "ZhenggaiBenchmarks", dependencies: ["ZhenggaiText"], swiftSettings: strict),
+        .executableTarget(name: "ParseBench", dependencies: ["ZhenggaiText", "ZhenggaiBenchmarks"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -223,7 +223,7 @@ struct CategoryClassifier: @unchecked Sendable {
 /// confirm, never a decision.
 public enum CategorySuggestion {
     public static func suggest(_ text: String) -> (code: String, confidence: Double) {
-        let scalars = text.unicodeScalars.map(\.value)
+        let scalars = text.unicodeScalars.map { TraditionalChinese.simplified($0.value) }
         return CategoryClassifier.shared.classify(scalars, 0..<min(100, scalars.count), letter: nil)
     }
 }

@@ -12,18 +12,23 @@ struct DocumentAnalysis {
     /// Display title and path entry of each item, computed once.
     private var titles: [String] = []
     private var pathEntries: [String] = []
+    /// Where the body starts (after the title line).
+    private var bodyStart = 0
 
     /// Problem text beyond this many scalars does not change the category; the cap keeps classification
     /// linear in the number of problems, not in their length.
     static let classifiedPrefix = 100
 
-    init(text: [UInt32]) {
+    /// `text` is what the rules read (traditional characters folded to simplified, one for one);
+    /// `original` is the cleaned text as written, which every reported string and offset refers to.
+    init(text: [UInt32], original: [UInt32]? = nil) {
         self.text = text
-        self.slicer = TextSlicer(text)
+        self.slicer = TextSlicer(original ?? text)
     }
 
     mutating func run() {
         let titleEnd = detectTitle()
+        bodyStart = titleEnd
         kind = detectKind()
         let built = OutlineBuilder.build(text, titleEnd: titleEnd)
         items = built.items
@@ -71,7 +76,7 @@ struct DocumentAnalysis {
     ]
 
     private func detectKind() -> DocumentKind {
-        let titleScalars = Scalars.of(title)
+        let titleScalars = TraditionalChinese.simplified(Scalars.of(title))
         if let kind = Self.kind(in: titleScalars, 0..<titleScalars.count, rules: Self.kindRules) { return kind }
         return Self.kind(in: text, 0..<min(text.count, 20_000), rules: Self.bodyRules) ?? .other
     }
@@ -139,8 +144,11 @@ struct DocumentAnalysis {
     // MARK: - Problems and measures
 
     private struct Candidate {
+        /// The item stating the problem, or for a problem of an inline enumeration the item whose text holds
+        /// it (-1 at the top level).
         var item: Int
         var range: Range<Int>
+        var enumerated = false
     }
 
     private mutating func extract() {
@@ -151,6 +159,7 @@ struct DocumentAnalysis {
             collect(root, role: .measure, into: &measureCandidates)
         }
         problemCandidates = problemCandidates.compactMap(problemStatement)
+        problemCandidates = withInlineEnumerations(problemCandidates)
         measureCandidates = measureCandidates.filter { $0.range.count >= 2 }
 
         measures = measureCandidates.enumerated().map { offset, candidate in
@@ -161,13 +170,24 @@ struct DocumentAnalysis {
                 start: candidate.range.lowerBound,
                 end: candidate.range.upperBound)
         }
-        let links = MeasureLinker(
+        // Problems of an inline enumeration are linked through no heading of their own.
+        let linked = problemCandidates.indices.filter { !problemCandidates[$0].enumerated }
+        let linkedLinks = MeasureLinker(
             text: text, items: items,
-            problems: problemCandidates.map(\.item), measures: measureCandidates.map(\.item)
+            problems: linked.map { problemCandidates[$0].item }, measures: measureCandidates.map(\.item)
         ).links()
+        var links = [[Int]](repeating: [], count: problemCandidates.count)
+        for (position, candidate) in linked.enumerated() { links[candidate] = linkedLinks[position] }
         let classifier = CategoryClassifier.shared
         problems = problemCandidates.enumerated().map { offset, candidate in
-            let path = ancestors(candidate.item)
+            let path: [Int]
+            if candidate.item < 0 {
+                path = []
+            } else if candidate.enumerated {
+                path = ancestors(candidate.item) + [candidate.item]
+            } else {
+                path = ancestors(candidate.item)
+            }
             let classified =
                 candidate.range
                 .lowerBound..<min(
@@ -177,7 +197,7 @@ struct DocumentAnalysis {
             return ProblemItem(
                 id: offset + 1,
                 path: path.map(pathEntry),
-                marker: slicer.string(items[candidate.item].marker),
+                marker: candidate.enumerated ? "" : slicer.string(items[candidate.item].marker),
                 text: slicer.string(candidate.range),
                 start: candidate.range.lowerBound,
                 end: candidate.range.upperBound,
@@ -185,6 +205,71 @@ struct DocumentAnalysis {
                 confidence: (category.confidence * 1000).rounded() / 1000,
                 measures: links[offset])
         }
+    }
+
+    /// Adds the problems of inline enumerations (「存在甲、乙、丙等问题」) found in paragraphs outside measure,
+    /// achievement and cause sections. A candidate that starts inside the enumeration's sentence (a label
+    /// 「存在问题：……」 whose content is the list) is replaced by the list's items; an enumeration inside a
+    /// problem that started earlier (a heading and its explanation, a 一是 item) stays part of it.
+    private func withInlineEnumerations(_ candidates: [Candidate]) -> [Candidate] {
+        var result = candidates
+        var replaced = [Bool](repeating: false, count: candidates.count)
+        var added = [Candidate]()
+        // Candidates by start, with the furthest end among those before each position: overlap tests are a
+        // binary search and a short walk, not a pass over every candidate.
+        let order = candidates.indices.sorted { candidates[$0].range.lowerBound < candidates[$1].range.lowerBound }
+        var furthestEnd = [Int](repeating: 0, count: order.count + 1)
+        for (position, index) in order.enumerated() {
+            furthestEnd[position + 1] = max(furthestEnd[position], candidates[index].range.upperBound)
+        }
+        func firstStarting(atOrAfter offset: Int) -> Int {
+            var low = 0
+            var high = order.count
+            while low < high {
+                let middle = (low + high) / 2
+                if candidates[order[middle]].range.lowerBound < offset { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        var nextItem = 0
+        var lineStart = bodyStart
+        while lineStart < text.count {
+            var lineEnd = lineStart
+            while lineEnd < text.count && text[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            guard lineEnd > lineStart else { continue }
+            // The deepest item holding the line's start, and where the first inline item of the line starts.
+            var last: Int? = nil
+            while nextItem < items.count && items[nextItem].marker.lowerBound <= lineStart {
+                last = nextItem
+                nextItem += 1
+            }
+            if last == nil && nextItem > 0 { last = nextItem - 1 }
+            var owner = last
+            while let current = owner, items[current].end <= lineStart { owner = items[current].parent }
+            var scanEnd = lineEnd
+            if nextItem < items.count && items[nextItem].marker.lowerBound < lineEnd {
+                scanEnd = items[nextItem].marker.lowerBound
+            }
+            if let owner, items[owner].role != .problem && items[owner].role != .other { continue }
+            for found in InlineEnumerations.scan(text, lineStart..<scanEnd) {
+                let sentence = found.sentence
+                var position = firstStarting(atOrAfter: sentence.lowerBound)
+                // A problem that started before the sentence and runs into it holds the list.
+                if furthestEnd[position] > sentence.lowerBound { continue }
+                while position < order.count && candidates[order[position]].range.lowerBound < sentence.upperBound {
+                    replaced[order[position]] = true
+                    position += 1
+                }
+                for item in found.items {
+                    added.append(Candidate(item: owner ?? -1, range: item, enumerated: true))
+                }
+            }
+        }
+        guard !added.isEmpty else { return result }
+        result = candidates.indices.filter { !replaced[$0] }.map { candidates[$0] } + added
+        result.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return result
     }
 
     /// The smallest items of `role`: an item whose children of the same role are the real items is
@@ -195,13 +280,19 @@ struct DocumentAnalysis {
         if item.role == role {
             if sameRole.isEmpty {
                 let end = item.children.isEmpty ? item.end : item.ownEnd
-                if let range = trimmed(item.contentStart..<end) { result.append(Candidate(item: index, range: range)) }
+                if role == .problem, item.kind == .label, item.contentStart >= item.lineEnd {
+                    // 「巡察发现的主要问题：」 alone on its line, then one paragraph per problem.
+                    result.append(contentsOf: paragraphProblems(index, item.contentStart..<end))
+                } else if let range = trimmed(item.contentStart..<end) {
+                    result.append(Candidate(item: index, range: range))
+                }
                 for child in item.children { collect(child, role: role, into: &result) }
                 return
             }
             if role == .problem, let first = sameRole.first,
                 items[first].kind == .runIn || items[first].kind == .circled,
                 SectionRoles.isExplanation(text, items[first].contentStart, items[first].end)
+                    || statesOwnProblem(index, runIns: sameRole)
             {
                 let end = sameRole.map { items[$0].end }.max() ?? item.ownEnd
                 if let range = trimmed(item.contentStart..<end) { result.append(Candidate(item: index, range: range)) }
@@ -212,6 +303,72 @@ struct DocumentAnalysis {
             }
         }
         for child in item.children { collect(child, role: role, into: &result) }
+    }
+
+    private static let areaOpenings = Keywords(["在", "关于", "聚焦", "对照", "从", "围绕", "落实"])
+    private static let areaWords = Keywords(["方面", "领域", "情况"])
+
+    /// A heading that itself states a shortcoming (「1.学习贯彻……精神不深入、不扎实。一是……二是……」) is one
+    /// problem; its 一是/二是 give the manifestations. A heading that names an area (「在……方面还存在差距」,
+    /// 「聚焦……」) leaves its 一是 items as the problems.
+    private func statesOwnProblem(_ index: Int, runIns: [Int]) -> Bool {
+        let item = items[index]
+        guard item.kind != .label, item.kind != .runIn, item.kind != .circled,
+            runIns.allSatisfy({ items[$0].kind == .runIn || items[$0].kind == .circled })
+        else { return false }
+        // The item is the unit of the document's own list when it is a top-level heading (一、), when it carries
+        // its own 整改措施 (a 整改方案's row), or when its run-ins do not start at 一是 (a fragment, a table of
+        // contents); a numbered item of a feedback text with 一是/二是 keeps them as its problems.
+        let siblings = item.parent.map { items[$0].children } ?? roots
+        let ownMeasures = siblings.contains { sibling in
+            items[sibling].kind == item.kind
+                && items[sibling].children.contains { items[$0].kind == .label && items[$0].role == .measure }
+        }
+        let firstRunIn = runIns.first.flatMap { items[$0].number } ?? 1
+        guard item.kind == .chineseComma || ownMeasures || firstRunIn != 1 else { return false }
+        let heading = item.title(in: text)
+        // 「二、存在的问题」 names the section; it states nothing.
+        guard heading.count >= 4, item.namedRole != .problem else { return false }
+        var clauseEnd = heading.lowerBound
+        while clauseEnd < heading.upperBound && Scalars.fold(text[clauseEnd]) != 0x2C { clauseEnd += 1 }
+        if Self.areaOpenings.any(in: text, heading.lowerBound..<min(heading.upperBound, heading.lowerBound + 2))
+            || Self.areaWords.any(in: text, heading.lowerBound..<clauseEnd)
+        {
+            return false
+        }
+        return SectionRoles.statesShortcoming(text, heading)
+    }
+
+    /// The paragraphs under a problem label that stand alone on its line: each that states a shortcoming is
+    /// a problem; one that asks or promises (「巡察组要求，……要……」) ends the list. A single paragraph is
+    /// the label's one problem, as before.
+    private func paragraphProblems(_ label: Int, _ range: Range<Int>) -> [Candidate] {
+        var paragraphs = [Range<Int>]()
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if index == range.upperBound || text[index] == 0x0A {
+                if let paragraph = trimmed(start..<index) { paragraphs.append(paragraph) }
+                start = index + 1
+            }
+            index += 1
+        }
+        guard paragraphs.count > 1 else {
+            return paragraphs.map { Candidate(item: label, range: $0) }
+        }
+        var result = [Candidate]()
+        for paragraph in paragraphs {
+            var sentenceEnd = paragraph.lowerBound
+            while sentenceEnd < min(paragraph.upperBound, paragraph.lowerBound + 120)
+                && !Scalars.endsSentence(text, at: sentenceEnd)
+            {
+                sentenceEnd += 1
+            }
+            let sentence = paragraph.lowerBound..<sentenceEnd
+            if SectionRoles.isPledgeLead(text, sentence) { break }
+            if SectionRoles.statesShortcoming(text, sentence) { result.append(Candidate(item: label, range: paragraph)) }
+        }
+        return result
     }
 
     private func trimmed(_ range: Range<Int>) -> Range<Int>? {
@@ -233,7 +390,11 @@ struct DocumentAnalysis {
         guard candidate.range.count >= 4 else { return nil }
         let item = items[candidate.item]
         let sentence = item.firstSentence(in: text)
-        if SectionRoles.statesShortcoming(text, sentence) { return candidate }
+        if SectionRoles.statesShortcoming(text, sentence) || SectionRoles.isProblemWrapper(text, item.title(in: text)) {
+            // 「关于“……”」 quotes the problem: report the quoted words.
+            let start = SectionRoles.wrapperContentStart(text, candidate.range.lowerBound, candidate.range.upperBound)
+            return Candidate(item: candidate.item, range: start..<candidate.range.upperBound)
+        }
         let heading = item.title(in: text)
         let endsNeutral = Self.neutralEndings.contains { ending in
             heading.count >= ending.count

@@ -49,7 +49,7 @@ public enum DocumentParser {
 
     static func parse(scalars input: [UInt32]) -> ParsedDocument {
         let cleaned = TextCleaner.clean(input)
-        var analysis = DocumentAnalysis(text: cleaned.scalars)
+        var analysis = DocumentAnalysis(text: TraditionalChinese.simplified(cleaned.scalars), original: cleaned.scalars)
         analysis.run()
         return ParsedDocument(
             title: analysis.title,

@@ -36,6 +36,8 @@ struct OutlineBuilder {
     private var rootAnnounced: SectionRole?
     private var lastParenKind: MarkerKind?
     private var current: Int?
+    /// The run-ins of the current paragraph follow a 表态 or requirement lead.
+    private var pledgeRunIns = false
     /// Items below this depth cannot be produced without bounding the stack (pathological input).
     private static let maximumDepth = 32
 
@@ -64,6 +66,7 @@ struct OutlineBuilder {
 
     private mutating func line(_ range: Range<Int>) {
         popInline()
+        pledgeRunIns = false
         var scanFrom = range.lowerBound
         if var marker = OutlineMarkers.lineStart(text, range) {
             if marker.kind == .garbledParen {
@@ -182,7 +185,12 @@ struct OutlineBuilder {
                 while content < range.upperBound && Scalars.isSpace(text[content]) { content += 1 }
                 let marker = MarkerMatch(
                     kind: .runIn, number: found.number, range: found.start..<(index + 1), contentStart: content)
+                if found.number == 1 {
+                    // 「……表示，一是……二是……」: a 表态 or a list of requirements, measures all.
+                    pledgeRunIns = SectionRoles.isPledgeLead(text, max(lineStart, found.start - 60)..<found.start)
+                }
                 openInline(marker, lineEnd: range.upperBound)
+                if pledgeRunIns { items[items.count - 1].namedRole = .measure }
             } else if value >= 0x2460 && value <= 0x2473, index > range.lowerBound {
                 let number = Int(value - 0x2460 + 1)
                 if acceptsCircled(number) {
@@ -284,8 +292,21 @@ struct OutlineBuilder {
                 let guarded = named == .problem && (role == .measure || role == .achievement) && titleLength > 20
                 if !guarded { role = named }
             }
+            if role == .problem, items[index].namedRole == nil, items[index].announcedRole == nil,
+                items[index].kind != .label, let parent = items[index].parent, items[parent].kind != .label,
+                items[parent].namedRole == nil,
+                SectionRoles.statesShortcoming(text, firstSentence(of: parent)),
+                SectionRoles.reportsProgress(
+                    text, items[parent].contentStart..<min(items[parent].ownEnd, items[parent].contentStart + 300)),
+                !SectionRoles.statesShortcoming(text, firstSentence(of: index))
+            {
+                // Under a problem that states itself and reports its progress, an item that states no
+                // shortcoming is a step of that progress ("该问题已完成整改。一是每年制定……").
+                role = .other
+            }
             if role == .other, items[index].kind != .label, isUnderOtherOnly(index),
                 SectionRoles.statesShortcoming(text, firstSentence(of: index))
+                    || SectionRoles.isProblemWrapper(text, title(of: index))
             {
                 // A document that starts mid-way (or has no named sections) still lists problems.
                 role = .problem

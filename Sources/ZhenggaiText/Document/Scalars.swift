@@ -203,6 +203,28 @@ struct Keywords: Sendable {
         return false
     }
 
+    /// The earliest occurrence of any keyword in the range (the longest word where several start there).
+    func firstMatch(in text: [UInt32], _ range: Range<Int>) -> Range<Int>? {
+        for index in range where mayStart(text[index]) {
+            var best = 0
+            for word in words where word.count > best && matches(word, text, at: index, end: range.upperBound) {
+                best = word.count
+            }
+            if best > 0 { return index..<(index + best) }
+        }
+        return nil
+    }
+
+    /// Calls `body` with the start and length of every occurrence, in text order, until it returns true.
+    func contains(in text: [UInt32], _ range: Range<Int>, where body: (Int, Int) -> Bool) -> Bool {
+        for index in range where mayStart(text[index]) {
+            for word in words where matches(word, text, at: index, end: range.upperBound) {
+                if body(index, word.count) { return true }
+            }
+        }
+        return false
+    }
+
     /// How many distinct keywords occur in the range.
     func count(in text: [UInt32], _ range: Range<Int>) -> Int {
         var seen = [Bool](repeating: false, count: words.count)

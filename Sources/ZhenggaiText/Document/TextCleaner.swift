@@ -25,6 +25,7 @@ enum TextCleaner {
         static let pageNumber = "页码"
         static let contents = "目录"
         static let header = "重复页眉页脚"
+        static let chrome = "网页元素"
     }
 
     /// A line after inline cleaning: a range into `Work.buffer`.
@@ -60,6 +61,7 @@ enum TextCleaner {
             }
             index += 1
         }
+        markChrome(buffer, &lines)
         markContents(buffer, &lines)
         markRepeatedLines(buffer, &lines)
 
@@ -348,6 +350,139 @@ enum TextCleaner {
             }
             lines[position].removal = Reason.header
         }
+    }
+
+    // MARK: - Portal chrome
+
+    /// Labels of a government portal's article page: 索引号, 发布机构, 当前位置, 朗读, 分享, 访问量 …
+    private static let chromeLabels = Keywords([
+        "索引号", "信息索引号", "发布机构", "发文机关", "发布日期", "发布时间", "成文日期", "公开方式", "公开范围", "公开时限",
+        "信息来源", "来源", "作者", "浏览量", "浏览次数", "点击数", "点击量", "点击率", "访问量", "阅读量", "阅读次数", "分享",
+        "分享到", "朗读", "打印", "字体", "字号", "时间", "日期", "发表时间", "更新时间", "责任编辑", "编辑", "扫一扫",
+        "主题分类", "体裁分类", "文号", "有效性", "关闭窗口", "收藏", "您的位置", "您当前所在位置", "当前位置", "所在位置",
+        "您现在的位置", "首页", "上一篇", "下一篇", "导语", "文件名称",
+    ])
+    /// Openings of a site's footer notice, whatever follows.
+    private static let noticeOpenings = Keywords(["特别提醒", "免责声明", "版权声明", "欢迎关注", "温馨提示", "扫码关注"])
+    /// Labels whose value (on the next line when the label stands alone) is the document's own text.
+    private static let keptValueLabels = Keywords(["文件名称"])
+    /// Site notices anywhere in a short line.
+    private static let siteNotices = Keywords([
+        "不代表本站观点", "网友上传", "网友为您整理", "供您参考", "相关范文", "如果我们使用了您的", "联系我们要求撤下",
+        "全文共", "已省略", "仅展示", "仅供参考",
+    ])
+
+    /// Portal chrome: a short line that starts with a portal label (after bullets), a breadcrumb
+    /// (首页 > …), a bare date or number, a site notice; and the value of a label that stood alone on its line.
+    private static func markChrome(_ buffer: [UInt32], _ lines: inout [Line]) {
+        var valueExpected = false
+        for position in lines.indices where lines[position].removal == nil {
+            let range = lines[position].range
+            guard !range.isEmpty else { continue }
+            if range.count > 160 {
+                valueExpected = false
+                continue
+            }
+            let folded = TraditionalChinese.simplified(Array(buffer[range]))
+            let all = 0..<folded.count
+            var start = 0
+            while start < folded.count && isBullet(folded[start]) { start += 1 }
+            // 「2021-06-25 16:57 来源：……」: a leading date belongs to the chrome that follows it.
+            var afterDate = start
+            while afterDate < folded.count && isDateScalar(folded[afterDate]) { afterDate += 1 }
+            if afterDate - start >= 8, afterDate < folded.count,
+                chromeLabels.firstMatch(in: folded, afterDate..<folded.count)?.lowerBound == afterDate
+            {
+                start = afterDate
+            }
+            let body = start..<folded.count
+            if valueExpected {
+                valueExpected = false
+                if body.count <= 40 && !folded.contains(where: { Scalars.fold($0) == 0x2E && $0 != 0x2E }) {
+                    lines[position].removal = Reason.chrome
+                    continue
+                }
+            }
+            if body.isEmpty {
+                lines[position].removal = Reason.chrome
+                continue
+            }
+            if (siteNotices.any(in: folded, all) && range.count <= 120)
+                || noticeOpenings.firstMatch(in: folded, body)?.lowerBound == body.lowerBound
+            {
+                lines[position].removal = Reason.chrome
+                continue
+            }
+            if isBreadcrumb(folded, body) || isBareValue(folded, body) {
+                lines[position].removal = Reason.chrome
+                continue
+            }
+            guard range.count <= 80, let label = chromeLabels.firstMatch(in: folded, body),
+                label.lowerBound == body.lowerBound
+            else { continue }
+            // The label is followed by a colon, a space, the end of the line or another label.
+            var after = label.upperBound
+            while after < folded.count && Scalars.isSpace(folded[after]) { after += 1 }
+            let next = after < folded.count ? Scalars.fold(folded[after]) : 0
+            guard after == folded.count || next == 0x3A || after > label.upperBound
+                || chromeLabels.firstMatch(in: folded, after..<folded.count)?.lowerBound == after
+            else { continue }
+            // A sentence is text, not chrome ("时间：三月……，会议指出……。").
+            if folded.contains(where: { $0 == 0x3002 }) { continue }
+            if keptValueLabels.any(in: folded, label) {
+                lines[position].removal = Reason.chrome
+                continue
+            }
+            lines[position].removal = Reason.chrome
+            var valueStart = after
+            if next == 0x3A { valueStart += 1 }
+            while valueStart < folded.count && Scalars.isSpace(folded[valueStart]) { valueStart += 1 }
+            valueExpected = valueStart >= folded.count
+        }
+    }
+
+    @inline(__always)
+    private static func isDateScalar(_ value: UInt32) -> Bool {
+        let folded = Scalars.fold(value)
+        return (folded >= 0x30 && folded <= 0x39) || folded == 0x2D || folded == 0x2F || folded == 0x3A || folded == 0x20
+            || folded == 0x2E
+    }
+
+    @inline(__always)
+    private static func isBullet(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2022, 0xB7, 0x3E, 0x25CF, 0x25A0, 0x25C6, 0x2605, 0x2606, 0x25CB, 0x25A1, 0x2023, 0x2043, 0x3009, 0xFF1E:
+            true
+        default: Scalars.isSpace(value)
+        }
+    }
+
+    /// 「首页 > 信息公开 > 反馈 >」, 「您的位置: 首页 >常德资讯>」
+    private static func isBreadcrumb(_ line: [UInt32], _ body: Range<Int>) -> Bool {
+        var arrows = 0
+        for index in body where Scalars.fold(line[index]) == 0x3E || line[index] == 0xBB || line[index] == 0x203A {
+            arrows += 1
+        }
+        return arrows >= 2 && Scalars.contains(line, body, [0x9996, 0x9875])  // 首页
+    }
+
+    /// A line without ideographs made of digits and date or number punctuation: 2023-08-08 21:31:07,
+    /// 113307020501239658/2023-46395.
+    private static func isBareValue(_ line: [UInt32], _ body: Range<Int>) -> Bool {
+        guard body.count <= 40 else { return false }
+        var digits = 0
+        for index in body {
+            let value = Scalars.fold(line[index])
+            if value >= 0x30 && value <= 0x39 {
+                digits += 1
+                continue
+            }
+            switch value {
+            case 0x20, 0x2D, 0x2F, 0x3A, 0x2E, 0x5F, 0x5E74, 0x6708, 0x65E5: continue  // space - / : . _ 年 月 日
+            default: return false
+            }
+        }
+        return digits >= 6
     }
 
     // MARK: - Joining

@@ -3,6 +3,7 @@
 //   ParseBench parse FILE [--json]              print the outline (or the JSON) of one file
 //   ParseBench eval DIR                         score the parser against an evaluation folder
 import Foundation
+import ZhenggaiBenchmarks
 import ZhenggaiText
 
 let arguments = CommandLine.arguments.dropFirst()
