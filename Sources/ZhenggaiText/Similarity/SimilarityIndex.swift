@@ -629,13 +629,26 @@ public struct SimilarityIndex: Sendable {
                 }
             }
         }
-        var best: Float?
-        for item in scored where best.map({ item.score > $0 }) ?? true {
-            best = item.score
+        // The relative cut is per tier: a same-unit recurrence at 0.4 is shown even when a problem
+        // elsewhere says the same thing word for word.
+        guard !scored.isEmpty else { return [] }
+        var best: (Float, Float, Float) = (0, 0, 0)
+        for item in scored {
+            switch item.tier {
+            case .sameUnit: best.0 = max(best.0, item.score)
+            case .parentSubtree: best.1 = max(best.1, item.score)
+            case .elsewhere: best.2 = max(best.2, item.score)
+            }
         }
-        guard let best else { return [] }
-        let floor = best * relativeScore
-        scored.removeAll { $0.score < floor }
+        scored.removeAll { item in
+            let tierBest =
+                switch item.tier {
+                case .sameUnit: best.0
+                case .parentSubtree: best.1
+                case .elsewhere: best.2
+                }
+            return item.score < tierBest * relativeScore
+        }
         // The ids alone, so that the comparison does not copy the whole index into its context.
         let identifiers = ids
         scored.sort {

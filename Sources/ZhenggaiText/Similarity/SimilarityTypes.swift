@@ -148,14 +148,17 @@ public struct MinimumScores: Sendable, Hashable {
     package var lowest: Double { min(sameUnit, parentSubtree, elsewhere) }
 }
 
-/// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured.
+/// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured: the
+/// minimum scores and the relative cut are calibrated (docs/similarity.md, "Calibration").
 public struct SimilarityConfiguration: Sendable {
     /// Characters per shingle.
     public var shingleLength: Int
-    /// The lowest score reported, by tier. A similar problem in the same unit is far more likely to be
-    /// the same problem again (屡改屡犯) than one elsewhere, so the bar rises with distance in the tree.
+    /// The lowest score reported, by tier: by default the calibrated ones (`MinimumScores.calibrated`),
+    /// where the measured precision of the tier reaches `SimilarityCalibration.shownPrecision` (0.5).
     public var minimumScore: MinimumScores
-    /// Matches scoring below this fraction of the query's best match are not reported.
+    /// Matches scoring below this fraction of the best match of their tier are not reported (0.8: chosen
+    /// on the calibration corpora so that false suggestions per problem stay below datasketch's; see
+    /// docs/similarity.md).
     public var relativeScore: Double
     /// How many postings (problem numbers under the query's rarest shingles) a query may visit:
     /// the bound that keeps a query's time flat as the index grows.
@@ -172,7 +175,7 @@ public struct SimilarityConfiguration: Sendable {
     public init(
         shingleLength: Int = 2,
         minimumScore: MinimumScores = MinimumScores(),
-        relativeScore: Double = 0.5,
+        relativeScore: Double = 0.8,
         postingsBudget: Int = 500,
         candidatesScored: Int = 8,
         placeNames: PlaceNames = PlaceNames([]),
