@@ -48,6 +48,12 @@ public enum SimilarityBenchmark {
         /// when the reporting is top-k).
         public var reachable = 0
 
+        public init(reported: Int = 0, correct: Int = 0, reachable: Int = 0) {
+            self.reported = reported
+            self.correct = correct
+            self.reachable = reachable
+        }
+
         public var precision: Double { reported == 0 ? 1 : Double(correct) / Double(reported) }
         public var recall: Double { reachable == 0 ? 1 : Double(correct) / Double(reachable) }
         /// Harmonic mean of precision and recall; 0 when nothing correct was reported.
