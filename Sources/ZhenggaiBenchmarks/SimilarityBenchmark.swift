@@ -7,7 +7,8 @@ public import ZhenggaiText
 public enum SimilarityBenchmark {
     public struct Options: Sendable {
         public var corpus: URL
-        /// How many problems to query, spread evenly over the corpus (see `queryRecords`).
+        /// How many problems to query, spread evenly over the corpus (see `queryRecords`); `Int.max` (or
+        /// anything at or above the number of problems) queries every problem but the first.
         public var queries: Int
         /// How many matches a query may report.
         public var top: Int
@@ -16,6 +17,9 @@ public enum SimilarityBenchmark {
         public var configuration: SimilarityConfiguration
         /// Whether to also measure reporting by threshold alone (a second, untimed search per query).
         public var comparesThresholdOnly: Bool
+        /// Where to write, for calibration, every candidate a query scores in full with no floor and no
+        /// relative cut (a third, untimed search), as `query_id<TAB>match_id<TAB>score<TAB>tier`.
+        public var candidates: URL?
 
         public init(
             corpus: URL,
@@ -23,9 +27,11 @@ public enum SimilarityBenchmark {
             top: Int = 10,
             pairs: URL? = nil,
             configuration: SimilarityConfiguration = SimilarityConfiguration(keepsText: false),
-            comparesThresholdOnly: Bool = true
+            comparesThresholdOnly: Bool = true,
+            candidates: URL? = nil
         ) {
             self.comparesThresholdOnly = comparesThresholdOnly
+            self.candidates = candidates
             self.corpus = corpus
             self.queries = queries
             self.top = top
@@ -42,8 +48,20 @@ public enum SimilarityBenchmark {
         /// when the reporting is top-k).
         public var reachable = 0
 
+        public init(reported: Int = 0, correct: Int = 0, reachable: Int = 0) {
+            self.reported = reported
+            self.correct = correct
+            self.reachable = reachable
+        }
+
         public var precision: Double { reported == 0 ? 1 : Double(correct) / Double(reported) }
         public var recall: Double { reachable == 0 ? 1 : Double(correct) / Double(reachable) }
+        /// Harmonic mean of precision and recall; 0 when nothing correct was reported.
+        public var f1: Double { correct == 0 ? 0 : 2 * precision * recall / (precision + recall) }
+        /// Wrong matches reported, per query.
+        public func falsePerQuery(_ queries: Int) -> Double {
+            queries == 0 ? 0 : Double(reported - correct) / Double(queries)
+        }
     }
 
     public struct Report: Sendable {
@@ -84,6 +102,8 @@ public enum SimilarityBenchmark {
                     "reported\t\(quality.reported)",
                     "precision\t\(format(quality.precision, 4))",
                     "recall\t\(format(quality.recall, 4))",
+                    "f1\t\(format(quality.f1, 4))",
+                    "false_per_query\t\(format(quality.falsePerQuery(queries), 4))",
                 ]
                 for tier in [SimilarityTier.sameUnit, .parentSubtree, .elsewhere] {
                     let counts = byTier[tier] ?? (0, 0)
@@ -105,6 +125,9 @@ public enum SimilarityBenchmark {
     /// `(j + 1) * count / (queries + 1)` for `j` in `0..<queries`, without duplicates and without 0.
     public static func queryRecords(count: Int, queries: Int) -> [Int] {
         guard count > 1, queries > 0 else { return [] }
+        if queries >= count - 1 {
+            return Array(1..<count)
+        }
         var records: [Int] = []
         for j in 0..<queries {
             let record = (j + 1) * count / (queries + 1)
@@ -119,7 +142,8 @@ public enum SimilarityBenchmark {
         let loadStart = ContinuousClock.now
         let count = try countRecords(options.corpus)
         let queried = queryRecords(count: count, queries: options.queries)
-        var queryTexts: [Int: (id: String, unit: String, text: String, cluster: UInt32?, earlier: Int)] = [:]
+        var queryTexts:
+            [Int: (id: String, unit: String, source: String?, text: String, cluster: UInt32?, earlier: Int)] = [:]
         var wanted = Set(queried)
 
         var builder = SimilarityIndex.Builder(configuration: options.configuration)
@@ -150,7 +174,7 @@ public enum SimilarityBenchmark {
             }
             if wanted.remove(record) != nil {
                 let earlier = clusterNumber.map { Int(seenPerCluster[Int($0)]) } ?? 0
-                queryTexts[record] = (problem.id, problem.unit, problem.text, clusterNumber, earlier)
+                queryTexts[record] = (problem.id, problem.unit, problem.source, problem.text, clusterNumber, earlier)
             }
             if let clusterNumber {
                 seenPerCluster[Int(clusterNumber)] += 1
@@ -168,6 +192,7 @@ public enum SimilarityBenchmark {
         let loadSeconds = seconds(ContinuousClock.now - loadStart) - seconds(buildDuration)
 
         var pairsText = ""
+        var candidatesText = ""
         var times: [Double] = []
         times.reserveCapacity(queried.count)
         var quality = Quality()
@@ -175,12 +200,20 @@ public enum SimilarityBenchmark {
         var byTier: [SimilarityTier: (reported: Int, correct: Int)] = [:]
         for record in queried {
             guard let query = queryTexts[record] else { continue }
-            let scope = benchScope(unit: query.unit)
+            let scope = benchScope(unit: query.unit, source: query.source)
             let start = ContinuousClock.now
             let matches = index.search(query.text, in: scope, limit: options.top, before: UInt64(record) + 1)
             times.append(seconds(ContinuousClock.now - start) * 1_000_000)
             for match in matches {
                 pairsText += "\(query.id)\t\(match.id)\t\(format(match.score, 4))\n"
+            }
+            if options.candidates != nil {
+                let all = index.search(
+                    query.text, in: scope, limit: options.top, before: UInt64(record) + 1, excluding: nil,
+                    minimumScore: MinimumScores(all: 0), relativeScore: 0)
+                for match in all {
+                    candidatesText += "\(query.id)\t\(match.id)\t\(format(match.score, 4))\t\(match.tier.rawValue)\n"
+                }
             }
             guard labelled, let cluster = query.cluster else { continue }
             let isCorrect = { (match: SimilarityMatch) in clusters[Int(match.sequence) - 1] == cluster }
@@ -202,11 +235,12 @@ public enum SimilarityBenchmark {
             thresholdOnly.correct += all.filter(isCorrect).count
             thresholdOnly.reachable += query.earlier
         }
-        if let pairs = options.pairs {
+        for (url, text) in [(options.pairs, pairsText), (options.candidates, candidatesText)] {
+            guard let url else { continue }
             do {
-                try Data(pairsText.utf8).write(to: pairs)
+                try Data(text.utf8).write(to: url)
             } catch {
-                throw .unwritable(file: pairs.path, reason: "\(error)")
+                throw .unwritable(file: url.path, reason: "\(error)")
             }
         }
         times.sort()
@@ -228,12 +262,14 @@ public enum SimilarityBenchmark {
     }
 
     /// The corpus's unit ids are dash paths (`c012-t03-v07`): the parent is the path without its last
-    /// part, and the parent's subtree is every unit under it.
-    static func benchScope(unit: String) -> SimilarityScope {
-        guard let dash = unit.lastIndex(of: "-") else { return SimilarityScope(unit: unit) }
+    /// part, and the parent's subtree is every unit under it. The query's own document (`source`) is
+    /// excluded, as the product does.
+    static func benchScope(unit: String, source: String? = nil) -> SimilarityScope {
+        guard let dash = unit.lastIndex(of: "-") else { return SimilarityScope(unit: unit, source: source) }
         let parent = String(unit[..<dash])
         let prefix = parent + "-"
-        return SimilarityScope(unit: unit, isInParentSubtree: { $0 == parent || $0.hasPrefix(prefix) })
+        return SimilarityScope(
+            unit: unit, isInParentSubtree: { $0 == parent || $0.hasPrefix(prefix) }, source: source)
     }
 
     // MARK: Reading
@@ -282,7 +318,8 @@ public enum SimilarityBenchmark {
                 calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
                 date = calendar.date(from: components)
             }
-            let problem = SimilarityProblem(id: id, unit: unit, date: date, text: text)
+            let problem = SimilarityProblem(
+                id: id, unit: unit, date: date, text: text, source: scalarString(object["source"]))
             try body(number, problem, scalarString(object["cluster"]))
         }
     }

@@ -8,15 +8,23 @@ MinHashLSH with threshold 0.6. Both are measured the same way (docs/similarity.m
   each is searched against the records before it only;
 - a reported match is correct when it has the query's cluster;
 - precision = correct / reported; recall = correct / sum over queries of min(top, earlier same-cluster
-  records). datasketch's candidates are ranked by estimated Jaccard and cut to `top`; "all candidates"
-  figures use every earlier candidate LSH returns and recall over all earlier same-cluster records.
+  records); F1 = 2PR / (P + R); false per query = (reported - correct) / queries. datasketch's
+  candidates are ranked by estimated Jaccard and cut to `top`; "all candidates" figures use every
+  earlier candidate LSH returns and recall over all earlier same-cluster records.
+- per tier (both engines, from the unit paths: the parent is the path without its last part): a match
+  in the query's unit is `same_unit`, one under the parent (the parent included) `parent_subtree`, any
+  other `elsewhere`; reported, precision and false per query of each.
+- both engines leave out the records of the query's own document (`source`) in the query's own unit,
+  as the product does: a document does not state one problem twice for one unit.
+- `--queries all` queries every record but the first (the product's case: each new problem is
+  searched against the earlier ones).
 
 Zhenggai's figures come from its benchmark executable (`--zhenggai "CMD"`, run with the corpus, query
 count, top and a pairs file appended), and its precision/recall are recomputed here from the pairs file,
 so both columns go through the same code.
 
     pip install datasketch
-    python3 bench/similar/datasketch_compare.py CORPUS.jsonl --queries 1000 --top 10 \
+    python3 bench/similar/datasketch_compare.py CORPUS.jsonl --queries all --top 10 \
         --zhenggai "zhenggai-bench similar" [--processes 2]
 """
 
@@ -42,11 +50,14 @@ def load(path):
         for line in handle:
             if line.strip():
                 obj = json.loads(line)
-                records.append((str(obj["id"]), obj["text"], obj.get("cluster")))
+                records.append((str(obj["id"]), obj["text"], obj.get("cluster"), str(obj.get("unit", "")),
+                                obj.get("source")))
     return records
 
 
 def query_records(count, queries):
+    if queries >= count - 1:
+        return list(range(1, count))
     result = []
     for j in range(queries):
         record = (j + 1) * count // (queries + 1)
@@ -102,6 +113,36 @@ def ratio(a, b):
     return a / b if b else 1.0
 
 
+def f1(correct, reported, reachable):
+    if correct == 0:
+        return 0.0
+    p, r = ratio(correct, reported), ratio(correct, reachable)
+    return 2 * p * r / (p + r)
+
+
+TIERS = ("same_unit", "parent_subtree", "elsewhere")
+
+
+def tier(query_unit, match_unit):
+    if match_unit == query_unit:
+        return 0
+    parent = query_unit.rsplit("-", 1)[0] if "-" in query_unit else None
+    if parent is not None and (match_unit == parent or match_unit.startswith(parent + "-")):
+        return 1
+    return 2
+
+
+def by_tier(reported_by_query, records, queried):
+    """[(reported, correct)] for each tier."""
+    counts = [[0, 0], [0, 0], [0, 0]]
+    for q in queried:
+        for m in reported_by_query.get(q, []):
+            t = tier(records[q][3], records[m][3])
+            counts[t][0] += 1
+            counts[t][1] += records[m][2] == records[q][2]
+    return counts
+
+
 def run_datasketch(records, queried, top, processes):
     from datasketch import MinHashLSH
     texts = [r[1] for r in records]
@@ -128,7 +169,10 @@ def run_datasketch(records, queried, top, processes):
         sketch.update_batch([g.encode("utf-8") for g in bigrams(texts[q])])
         lsh.query(sketch)
         with_sketch.append((time.perf_counter() - t0) * 1e6)
-        earlier = [c for c in candidates if c < q]
+        # As Zhenggai's search (scope `source`): never a problem of the query's own document in its unit.
+        source, unit = records[q][4], records[q][3]
+        earlier = [c for c in candidates
+                   if c < q and (source is None or records[c][4] != source or records[c][3] != unit)]
         scored = sorted((-m.jaccard(hashes[c]), c) for c in earlier)
         top_k[q] = [c for _, c in scored[:top]]
         everything[q] = earlier
@@ -145,7 +189,7 @@ def run_zhenggai(command, corpus, queries, top, saved=None):
     else:
         with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as handle:
             pairs = handle.name
-        argv = shlex.split(command) + [corpus, str(queries), str(top), pairs]
+        argv = shlex.split(command) + [corpus, "all" if queries == "all" else str(queries), str(top), pairs]
         if any(part.endswith("zhenggai-bench") for part in shlex.split(command)):  # `zhenggai-bench similar` takes flags; similar-bench positions
             argv = shlex.split(command) + ["--corpus", corpus, "--queries", str(queries), "--top", str(top),
                                            "--pairs", pairs]
@@ -158,7 +202,7 @@ def run_zhenggai(command, corpus, queries, top, saved=None):
     matches = {}
     with open(pairs, encoding="utf-8") as handle:
         for line in handle:
-            query_id, match_id, _ = line.rstrip("\n").split("\t")
+            query_id, match_id = line.rstrip("\n").split("\t")[:2]
             matches.setdefault(query_id, []).append(match_id)
     if not saved:
         os.unlink(pairs)
@@ -176,7 +220,7 @@ def percentile(sorted_values, fraction):
 def main():
     parser = argparse.ArgumentParser(description="Zhenggai vs datasketch MinHash LSH on one corpus")
     parser.add_argument("corpus")
-    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--queries", default="1000", help="a number, or `all` (every record but the first)")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--processes", type=int, default=1, help="processes for computing MinHashes")
     parser.add_argument("--zhenggai", help='command for Zhenggai\'s benchmark, e.g. "zhenggai-bench similar"')
@@ -185,7 +229,8 @@ def main():
     args = parser.parse_args()
 
     records = load(args.corpus)
-    queried = query_records(len(records), args.queries)
+    queries = len(records) if args.queries == "all" else int(args.queries)
+    queried = query_records(len(records), queries)
     print("corpus\t%s\nproblems\t%d\nqueries\t%d\ntop_k\t%d" % (args.corpus, len(records), len(queried), args.top))
 
     rows = []
@@ -198,7 +243,8 @@ def main():
         r, c, reach = quality(reported, records, queried, args.top)
         rows.append(("Zhenggai", figures.get("build_seconds", "?"), figures.get("peak_memory_mb", "?"),
                      figures.get("query_p50_us", "?"), figures.get("query_p99_us", "?"),
-                     figures.get("query_mean_us", "?"), r, ratio(c, r), ratio(c, reach), None))
+                     figures.get("query_mean_us", "?"), r, ratio(c, r), ratio(c, reach), None,
+                     f1(c, r, reach), (r - c) / len(queried), by_tier(reported, records, queried)))
 
     ds = run_datasketch(records, queried, args.top, args.processes)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -208,15 +254,24 @@ def main():
     mean = sum(ds["times"]) / len(ds["times"]) if ds["times"] else 0
     rows.append(("datasketch", "%.2f" % ds["build"], "%.0f" % (peak / 1024),
                  "%.1f" % percentile(ds["times"], 0.5), "%.1f" % percentile(ds["times"], 0.99), "%.1f" % mean,
-                 r, ratio(c, r), ratio(c, reach), (ra, ratio(ca, ra), ratio(ca, reacha))))
+                 r, ratio(c, r), ratio(c, reach),
+                 (ra, ratio(ca, ra), ratio(ca, reacha), f1(ca, ra, reacha), (ra - ca) / len(queried)),
+                 f1(c, r, reach), (r - c) / len(queried), by_tier(ds["top_k"], records, queried)))
 
-    print("\n%-11s %9s %9s %9s %9s %9s %9s %9s %7s" % ("engine", "build_s", "peak_mb", "p50_us", "p99_us",
-                                                      "mean_us", "reported", "precision", "recall"))
-    for name, build, mem, p50, p99, mean_us, rep, prec, rec, _ in rows:
-        print("%-11s %9s %9s %9s %9s %9s %9d %9.4f %7.4f" % (name, build, mem, p50, p99, mean_us, rep, prec, rec))
-    for name, *_, extra in rows:
+    print("\n%-11s %9s %9s %9s %9s %9s %9s %9s %7s %7s %9s" % (
+        "engine", "build_s", "peak_mb", "p50_us", "p99_us", "mean_us", "reported", "precision", "recall", "f1",
+        "false/q"))
+    for name, build, mem, p50, p99, mean_us, rep, prec, rec, _, f, false, _ in rows:
+        print("%-11s %9s %9s %9s %9s %9s %9d %9.4f %7.4f %7.4f %9.4f" % (
+            name, build, mem, p50, p99, mean_us, rep, prec, rec, f, false))
+    for name, *_, tiers in rows:
+        for number, (rep, cor) in enumerate(tiers):
+            print("%s tier %-14s reported %7d precision %.4f false/q %.4f" % (
+                name, TIERS[number], rep, ratio(cor, rep), (rep - cor) / len(queried)))
+    for name, *_, extra, _, _, _ in rows:
         if extra:
-            print("%s all LSH candidates (no top-k): reported %d precision %.4f recall %.4f" % ((name,) + extra))
+            print("%s all LSH candidates (no top-k): reported %d precision %.4f recall %.4f f1 %.4f false/q %.4f"
+                  % ((name,) + extra))
     print("datasketch query from text (MinHash of the text + lsh.query): p50 %.1f us, p99 %.1f us"
           % (percentile(ds["with_sketch"], 0.5), percentile(ds["with_sketch"], 0.99)))
     if len(rows) == 2:

@@ -35,6 +35,7 @@ public struct SimilarityIndex: Sendable {
     private var ordinalByID: [String: Int32] = [:]
     private var unitNames: [String] = []
     private var unitNumbers: [String: UInt32] = [:]
+    private var sourceNumbers: [String: UInt32] = [:]
 
     // Postings for ordinals below `postedCount`, then the tail.
     private var postingStarts: [Int] = [0]
@@ -166,10 +167,12 @@ public struct SimilarityIndex: Sendable {
                 tail[term, default: []].append(ordinal)
             }
         }
+        let source = problem.source.map { sourceNumber($0) } ?? .max
         records.append(
             Record(
                 termStart: termStart, termCount: UInt32(terms.count), norm: norm, unit: unitNumber(problem.unit),
-                day: problem.date.map(Self.day(of:)) ?? Int32.min, alive: true))
+                day: problem.date.map(Self.day(of:)) ?? Int32.min, source: source,
+                alive: true))
     }
 
     private mutating func removeOrdinal(of id: String) {
@@ -189,6 +192,15 @@ public struct SimilarityIndex: Sendable {
             isBoilerplateTerm.append(boilerplateKeys.contains(key))
         }
         return term
+    }
+
+    private mutating func sourceNumber(_ source: String) -> UInt32 {
+        if let number = sourceNumbers[source] {
+            return number
+        }
+        let number = UInt32(sourceNumbers.count)
+        sourceNumbers[source] = number
+        return number
     }
 
     private mutating func unitNumber(_ unit: String) -> UInt32 {
@@ -538,6 +550,8 @@ public struct SimilarityIndex: Sendable {
         let lowest = min(floors.sameUnit, floors.parentSubtree, floors.elsewhere)
         let period = scope.period.map { Self.day(of: $0.lowerBound)...Self.day(of: $0.upperBound) }
         let scopeUnit = scope.unit.flatMap { unitNumbers[$0] }
+        // A source the index has never seen excludes nothing (no record carries UInt32.max - 1).
+        let scopeSource = scope.source.map { sourceNumbers[$0] ?? UInt32.max - 1 } ?? UInt32.max - 1
         var gathered: [Record] = []
         var tiers: [TierOfUnit] = []
         var scored: [Scored] = []
@@ -575,7 +589,10 @@ public struct SimilarityIndex: Sendable {
             buffers.queryWeights.withUnsafeBufferPointer { weights in
                 for (position, record) in gathered.enumerated() {
                     let ordinal = Int(candidates[position])
-                    guard record.alive else { continue }
+                    // Another problem of the query's own document in the query's own unit: a document does
+                    // not state one problem twice for one unit (it may for several units: a 通报 listing
+                    // the same problem in three villages).
+                    guard record.alive, record.source != scopeSource || record.unit != scopeUnit else { continue }
                     if let period, !period.contains(record.day) {
                         continue
                     }
@@ -612,13 +629,26 @@ public struct SimilarityIndex: Sendable {
                 }
             }
         }
-        var best: Float?
-        for item in scored where best.map({ item.score > $0 }) ?? true {
-            best = item.score
+        // The relative cut is per tier: a same-unit recurrence at 0.4 is shown even when a problem
+        // elsewhere says the same thing word for word.
+        guard !scored.isEmpty else { return [] }
+        var best: (Float, Float, Float) = (0, 0, 0)
+        for item in scored {
+            switch item.tier {
+            case .sameUnit: best.0 = max(best.0, item.score)
+            case .parentSubtree: best.1 = max(best.1, item.score)
+            case .elsewhere: best.2 = max(best.2, item.score)
+            }
         }
-        guard let best else { return [] }
-        let floor = best * relativeScore
-        scored.removeAll { $0.score < floor }
+        scored.removeAll { item in
+            let tierBest =
+                switch item.tier {
+                case .sameUnit: best.0
+                case .parentSubtree: best.1
+                case .elsewhere: best.2
+                }
+            return item.score < tierBest * relativeScore
+        }
         // The ids alone, so that the comparison does not copy the whole index into its context.
         let identifiers = ids
         scored.sort {
@@ -628,14 +658,16 @@ public struct SimilarityIndex: Sendable {
         }
         return scored.prefix(limit).map { item in
             let ordinal = Int(item.ordinal)
+            let score = (Double(item.score) * 10_000).rounded() / 10_000
             return SimilarityMatch(
                 id: ids[ordinal],
                 unit: unitNames[Int(item.record.unit)],
                 date: item.record.date,
-                score: (Double(item.score) * 10_000).rounded() / 10_000,
+                score: score,
                 tier: item.tier,
                 sequence: sequences[ordinal],
-                sharedShingles: item.shared
+                sharedShingles: item.shared,
+                precision: configuration.calibration.precision(score: score, tier: item.tier)
             )
         }
     }
@@ -824,6 +856,8 @@ private struct Record {
     var unit: UInt32
     /// Days since 1970-01-01 (UTC), `Int32.min` when undated.
     var day: Int32
+    /// The source's number, `UInt32.max` when unknown.
+    var source: UInt32
     var alive: Bool
 
     var terms: Range<Int> { termStart..<termStart + Int(termCount) }

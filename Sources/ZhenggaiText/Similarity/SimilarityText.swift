@@ -3,8 +3,9 @@
 /// Chinese has no spaces, and no word-segmentation model is shipped, so texts are compared by character
 /// n-grams ("shingles"). Before that, everything that differs between two wordings of the same problem
 /// without changing its meaning is taken out: punctuation and spaces, full-width forms, letter case,
-/// digits (years, amounts, counts), placeholders (`XX`, `x`, `*`, `某`), ordinals of rounds and teams
-/// (`第三巡察组`), and the names of places and units the caller knows. Each of these becomes a *break*:
+/// traditional characters (compared as their simplified forms), digits (years, amounts, counts),
+/// placeholders (`XX`, `x`, `*`, `某`), ordinals of rounds and teams (`第三巡察组`), and the names of
+/// places and units the caller knows. Each of these becomes a *break*:
 /// no shingle spans a break, so "XX村财务" and "张庄村财务" yield the same shingles.
 struct SimilarityText {
     /// Normalised scalars; `0` marks a break (never two in a row, never first).
@@ -131,6 +132,8 @@ struct SimilarityText {
             }
             flushLetters()
             if isHan(value) {
+                // Traditional characters compare as their simplified forms (理論學習 = 理论学习).
+                value = TraditionalChinese.simplified(value)
                 if isPlaceholderHan(value) || (afterOrdinalMark && isChineseNumeral(value)) {
                     appendBreak()
                     return

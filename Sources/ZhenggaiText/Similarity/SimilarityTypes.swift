@@ -10,12 +10,19 @@ public struct SimilarityProblem: Sendable, Hashable {
     public var date: Date?
     /// The problem as written.
     public var text: String
+    /// The document that states it (巡察反馈意见, 审计报告 …), e.g. its database id; `nil` when unknown.
+    /// A search whose scope names a source and a unit never returns the problems of that source in that
+    /// unit: a document does not state one problem twice for one unit, so another of its problems for
+    /// the same unit is never "the same problem" (for other units it may be: a 通报 can list one problem
+    /// in three villages).
+    public var source: String?
 
-    public init(id: String, unit: String, date: Date?, text: String) {
+    public init(id: String, unit: String, date: Date?, text: String, source: String? = nil) {
         self.id = id
         self.unit = unit
         self.date = date
         self.text = text
+        self.source = source
     }
 }
 
@@ -39,20 +46,27 @@ public struct SimilarityScope: Sendable {
     public var isInParentSubtree: @Sendable (String) -> Bool
     /// Only problems dated inside this period are returned (undated ones never); `nil` for all.
     public var period: ClosedRange<Date>?
+    /// The query's document (`SimilarityProblem.source`): problems of the same document in the query's
+    /// own `unit` are never returned. `nil`: no such filter.
+    public var source: String?
 
     public init(
         unit: String?,
         isInParentSubtree: @escaping @Sendable (String) -> Bool = { _ in false },
-        period: ClosedRange<Date>? = nil
+        period: ClosedRange<Date>? = nil,
+        source: String? = nil
     ) {
         self.unit = unit
         self.isInParentSubtree = isInParentSubtree
         self.period = period
+        self.source = source
     }
 
     /// - Parameter parentSubtree: ids of every unit under the query unit's parent (the parent included).
-    public init(unit: String?, parentSubtree: Set<String>, period: ClosedRange<Date>? = nil) {
-        self.init(unit: unit, isInParentSubtree: { parentSubtree.contains($0) }, period: period)
+    public init(
+        unit: String?, parentSubtree: Set<String>, period: ClosedRange<Date>? = nil, source: String? = nil
+    ) {
+        self.init(unit: unit, isInParentSubtree: { parentSubtree.contains($0) }, period: period, source: source)
     }
 
     /// No unit, no period: plain similarity over the whole index.
@@ -71,6 +85,10 @@ public struct SimilarityMatch: Sendable, Hashable, Codable {
     public var sequence: UInt64
     /// How many distinct weighted shingles the two texts share.
     public var sharedShingles: Int
+    /// How often a match of this tier at this score was the same problem on the labelled calibration
+    /// corpora (`SimilarityCalibration`, docs/similarity.md), 0...1. For the UI: 「经测算，同单位中这一
+    /// 相似度的匹配约 x% 是同一问题」.
+    public var precision: Double
 }
 
 /// A change to apply, numbered by the database's change sequence; catching up with other servers'
@@ -89,12 +107,26 @@ public enum SimilarityChange: Sendable, Hashable {
 }
 
 /// The lowest score reported for a match in each tier.
+///
+/// The defaults are calibrated (`SimilarityCalibration.measured`, docs/similarity.md): in each tier, the
+/// lowest score from which at least half the matches were the same problem on the labelled calibration
+/// corpora. Below it a suggestion is more often wrong than right, so it is not shown.
 public struct MinimumScores: Sendable, Hashable {
     public var sameUnit: Double
     public var parentSubtree: Double
     public var elsewhere: Double
 
-    public init(sameUnit: Double = 0.2, parentSubtree: Double = 0.5, elsewhere: Double = 0.6) {
+    /// The calibrated thresholds, `SimilarityCalibration.measured.minimumScores(precision: 0.5)`.
+    public static let calibrated = MinimumScores(
+        sameUnit: SimilarityCalibration.measuredThresholds.sameUnit,
+        parentSubtree: SimilarityCalibration.measuredThresholds.parentSubtree,
+        elsewhere: SimilarityCalibration.measuredThresholds.elsewhere)
+
+    public init(
+        sameUnit: Double = SimilarityCalibration.measuredThresholds.sameUnit,
+        parentSubtree: Double = SimilarityCalibration.measuredThresholds.parentSubtree,
+        elsewhere: Double = SimilarityCalibration.measuredThresholds.elsewhere
+    ) {
         self.sameUnit = sameUnit
         self.parentSubtree = parentSubtree
         self.elsewhere = elsewhere
@@ -116,20 +148,25 @@ public struct MinimumScores: Sendable, Hashable {
     package var lowest: Double { min(sameUnit, parentSubtree, elsewhere) }
 }
 
-/// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured.
+/// Tuning of the index. The defaults are what the benchmarks in docs/similarity.md measured: the
+/// minimum scores and the relative cut are calibrated (docs/similarity.md, "Calibration").
 public struct SimilarityConfiguration: Sendable {
     /// Characters per shingle.
     public var shingleLength: Int
-    /// The lowest score reported, by tier. A similar problem in the same unit is far more likely to be
-    /// the same problem again (屡改屡犯) than one elsewhere, so the bar rises with distance in the tree.
+    /// The lowest score reported, by tier: by default the calibrated ones (`MinimumScores.calibrated`),
+    /// where the measured precision of the tier reaches `SimilarityCalibration.shownPrecision` (0.5).
     public var minimumScore: MinimumScores
-    /// Matches scoring below this fraction of the query's best match are not reported.
+    /// Matches scoring below this fraction of the best match of their tier are not reported (0.8: chosen
+    /// on the calibration corpora so that false suggestions per problem stay below datasketch's; see
+    /// docs/similarity.md).
     public var relativeScore: Double
     /// How many postings (problem numbers under the query's rarest shingles) a query may visit:
     /// the bound that keeps a query's time flat as the index grows.
     public var postingsBudget: Int
     /// How many of the best candidates by rare shingles are scored in full.
     public var candidatesScored: Int
+    /// Measured precision by tier and score, copied into each match (`SimilarityMatch.precision`).
+    public var calibration: SimilarityCalibration
     /// Names of places and units, treated like `XX`.
     public var placeNames: PlaceNames
     /// Whether the index keeps each problem's text (needed for `explain(_:matching:)` by id).
@@ -138,12 +175,14 @@ public struct SimilarityConfiguration: Sendable {
     public init(
         shingleLength: Int = 2,
         minimumScore: MinimumScores = MinimumScores(),
-        relativeScore: Double = 0.5,
+        relativeScore: Double = 0.8,
         postingsBudget: Int = 500,
         candidatesScored: Int = 8,
         placeNames: PlaceNames = PlaceNames([]),
-        keepsText: Bool = true
+        keepsText: Bool = true,
+        calibration: SimilarityCalibration = .measured
     ) {
+        self.calibration = calibration
         self.shingleLength = max(1, min(shingleLength, 8))
         self.minimumScore = minimumScore
         self.relativeScore = relativeScore

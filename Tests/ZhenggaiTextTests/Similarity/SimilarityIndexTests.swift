@@ -83,6 +83,18 @@ struct SimilarityIndexTests {
         #expect((matches.first?.score ?? 0) > 0.9)
     }
 
+    @Test("traditional characters compare as their simplified forms")
+    func traditionalCharacters() {
+        let index = index(background() + [problem("p1", "c1-t1", "理论学习不够扎实，只满足于看文件、读报纸。")])
+
+        let matches = index.search("理論學習不夠扎實,只滿足于看文件、讀報紙", in: SimilarityScope(unit: "c1-t1"))
+
+        #expect(matches.first?.id == "p1")
+        #expect(matches.first?.score == 1)
+        let explanation = index.explain("理論學習不夠扎實", against: "理论学习不够扎实")
+        #expect(explanation.phrases.first?.text.hasPrefix("理論學習") == true)
+    }
+
     @Test("known place names are treated like XX")
     func placeNamesNormalised() {
         let configuration = SimilarityConfiguration(placeNames: PlaceNames(["青山镇", "张庄村"]))
