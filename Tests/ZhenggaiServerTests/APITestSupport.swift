@@ -19,7 +19,7 @@ struct APIWorld {
     static func with(_ body: (APIWorld) async throws -> Void) async throws {
         try await TestStores.withStore { store in
             let county = try await TestCounty.make(in: store)
-            let hash = try Passwords.hash(password, cost: 4)
+            let hash = Passwords.hash(password, cost: 4)
             var users: [Role: User] = [:]
             for role in Role.allCases {
                 // The inspector sits at the county, as 巡察办 does; everyone else at the township.

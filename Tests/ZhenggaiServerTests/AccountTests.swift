@@ -33,7 +33,7 @@ import ZhenggaiTestSupport
     /// and the change ends the user's other sessions.
     @Test func aSetPasswordMustBeChangedAndTheChangeEndsOtherSessions() async throws {
         try await APIWorld.with { world in
-            let hash = try Passwords.hash("Initial-pass-2026", cost: 4)
+            let hash = Passwords.hash("Initial-pass-2026", cost: 4)
             let user = try await world.store.createUser(
                 username: "newclerk", displayName: "新经办", passwordHash: hash,
                 grants: [NewGrant(role: .clerk, unitID: world.county.township.id)], mustChangePassword: true,

@@ -26,7 +26,7 @@ import ZhenggaiTestSupport
             // A second secretary of the township (副书记): without one, the secretary's own request is refused.
             let deputy = try await world.county.user(
                 world.store, "deputy", .secretary, at: world.county.township,
-                passwordHash: try Passwords.hash(APIWorld.password, cost: 4))
+                passwordHash: Passwords.hash(APIWorld.password, cost: 4))
             let deputyToken = try await world.store.createSession(userID: deputy.id, kind: "t", lifetime: 600).token
             let askerToken = try await world.token(asker)
             let firstReviewer = asker == .secretary ? deputyToken : try await world.token(.secretary)

@@ -46,7 +46,7 @@ actor RobotEndpoint {
                 ? Response(status: .ok, body: .init(string: #"{"errcode":0,"errmsg":"ok"}"#))
                 : Response(status: .internalServerError)
         }
-        try await app.server.start()
+        try app.server.start()
         let port = app.http.server.shared.localAddress?.port ?? 0
         do {
             try await body(endpoint, "http://127.0.0.1:\(port)/robot")

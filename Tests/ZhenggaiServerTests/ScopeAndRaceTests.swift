@@ -36,7 +36,7 @@ import ZhenggaiTestSupport
             let store = world.store
             let admin = try await world.county.user(
                 store, "township-admin", .admin, at: world.county.township,
-                passwordHash: try Passwords.hash(APIWorld.password, cost: 4))
+                passwordHash: Passwords.hash(APIWorld.password, cost: 4))
             // The other township has its own round, a problem like ours and a trail in the audit log.
             let inspector = AuditActor(world.users[.inspector]!)
             let foreignSource = try await store.createSource(

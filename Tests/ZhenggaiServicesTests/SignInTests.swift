@@ -14,7 +14,7 @@ import ZhenggaiTestSupport
         try await TestStores.withStore(clock: clock) { store in
             let county = try await TestCounty.make(in: store)
             _ = try await county.user(
-                store, "clerk1", .clerk, at: county.township, passwordHash: try await Passwords.hash("正确的密码-2026"))
+                store, "clerk1", .clerk, at: county.township, passwordHash: Passwords.hash("正确的密码-2026"))
             let signIn = SignIn(store: store, policy: .init(maxFailures: 5, lockoutMinutes: 15, sessionHours: 1))
             func attempt(_ password: String) async -> SignIn.Refusal? {
                 do {

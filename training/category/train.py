@@ -12,7 +12,7 @@ Data, all in the repository: training/category/problems.tsv (written for this pr
 problems labelled in eval/seed-*.expected.json (their text is read from eval/seeds/) and the problems
 annotated in the development part of the real corpus, eval/real/dev/*.expected.json (text + category).
 eval/real/heldout is never read here. Traditional characters are folded to simplified with the table of
-Sources/ZhenggaiText/Document/TraditionalChinese.swift, as the parser does.
+Sources/ZhenggaiText/TraditionalChinese.swift, as the parser does.
 
 Evaluation, before the shipped model is trained on everything:
 - every fifth written example of each category (in file order) held out;
@@ -32,7 +32,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 OUTPUT = os.path.join(ROOT, "Sources", "ZhenggaiText", "Resources", "category-model.tsv")
-TRADITIONAL = os.path.join(ROOT, "Sources", "ZhenggaiText", "Document", "TraditionalChinese.swift")
+TRADITIONAL = os.path.join(ROOT, "Sources", "ZhenggaiText", "TraditionalChinese.swift")
 REAL_DEV = os.path.join(ROOT, "eval", "real", "dev")
 PREFIX = 100  # DocumentAnalysis.classifiedPrefix: only the start of a problem is classified
 # Chosen by leave-one-document-out accuracy on the real development documents (see docs/parser.md).

@@ -14,6 +14,8 @@ public actor SimilarityService {
         public var tier: SimilarityTier
         /// A closed item of the same unit came back: a 屡改屡犯 candidate.
         public var recurrence: Bool
+        /// The tier's measured precision at this score (≥ 0.5 with the calibrated floors).
+        public var precision: Double
         public var explanation: SimilarityExplanation
     }
 
@@ -22,13 +24,9 @@ public actor SimilarityService {
     var units: [UUID: UnitNode] = [:]
     var built = false
 
-    /// Floors for real problem texts: restatements across documents score 0.1–0.3 (docs/similarity.md),
-    /// lower than the generated corpora the library defaults were tuned on. A person confirms each match.
-    public static let configuration: SimilarityConfiguration = {
-        var configuration = SimilarityConfiguration()
-        configuration.minimumScore = MinimumScores(sameUnit: 0.15, parentSubtree: 0.25, elsewhere: 0.35)
-        return configuration
-    }()
+    /// The engine's calibrated defaults: a match is shown only where its tier's measured precision at that
+    /// score is at least 0.5 (docs/similarity.md). A person still confirms each match.
+    public static let configuration = SimilarityConfiguration()
 
     public init(store: Store) {
         self.store = store
@@ -50,7 +48,7 @@ public actor SimilarityService {
                 builder.add(
                     SimilarityProblem(
                         id: problem.id.uuidString, unit: problem.unitID.uuidString, date: problem.date,
-                        text: problem.text),
+                        text: problem.text, source: problem.sourceID.uuidString),
                     sequence: problem.sequence)
             }
             index = builder.build()
@@ -72,7 +70,8 @@ public actor SimilarityService {
                 changes.map {
                     .upsert(
                         SimilarityProblem(
-                            id: $0.id.uuidString, unit: $0.unitID.uuidString, date: $0.date, text: $0.text),
+                            id: $0.id.uuidString, unit: $0.unitID.uuidString, date: $0.date, text: $0.text,
+                            source: $0.sourceID.uuidString),
                         sequence: $0.sequence)
                 })
             mark = last.sequence
@@ -86,8 +85,8 @@ public actor SimilarityService {
         // "Earlier" by entry time (the index's own sequences say only when this server learnt of a problem);
         // two entered in the same millisecond are ordered by their place in the audit log.
         let found = try await search(
-            problem.text, unitID: problem.unitID, scope: scope, limit: limit, excluding: problem.id,
-            enteredBefore: problem.createdAt.addingTimeInterval(0.001))
+            problem.text, unitID: problem.unitID, sourceID: problem.sourceID, scope: scope, limit: limit,
+            excluding: problem.id, enteredBefore: problem.createdAt.addingTimeInterval(0.001))
         let own = try await store.creationSequence(of: problem.id) ?? .max
         var earlier: [Suggestion] = []
         for suggestion in found {
@@ -100,8 +99,9 @@ public actor SimilarityService {
         return earlier
     }
 
+    /// `sourceID`: the query's own document, whose other problems of the same unit are never suggested.
     public func search(
-        _ text: String, unitID: UUID?, scope: Scope, limit: Int = 10, excluding: UUID? = nil,
+        _ text: String, unitID: UUID?, sourceID: UUID? = nil, scope: Scope, limit: Int = 10, excluding: UUID? = nil,
         enteredBefore: Date? = nil
     ) async throws -> [Suggestion] {
         try await refresh()
@@ -109,7 +109,7 @@ public actor SimilarityService {
         if let unitID, let unit = units[unitID] {
             let parentPath = unit.parentID.flatMap { units[$0]?.path } ?? unit.path
             let subtree = Set(units.values.filter { $0.path.hasPrefix(parentPath) }.map(\.id.uuidString))
-            ranking = SimilarityScope(unit: unitID.uuidString, parentSubtree: subtree)
+            ranking = SimilarityScope(unit: unitID.uuidString, parentSubtree: subtree, source: sourceID?.uuidString)
         }
         // Ask for more than shown: matches outside the reader's scope are dropped afterwards.
         let raw = index.search(text, in: ranking, limit: limit * 4, excluding: excluding?.uuidString)
@@ -127,7 +127,8 @@ public actor SimilarityService {
                 match.tier == .sameUnit && (problem.status == .closed || problem.status == .stageCompleted)
             return Suggestion(
                 match: problem, source: sources[problem.sourceID], score: match.score, tier: match.tier,
-                recurrence: recurrence, explanation: index.explain(text, against: problem.text))
+                recurrence: recurrence, precision: match.precision,
+                explanation: index.explain(text, against: problem.text))
         }
     }
 

@@ -8,6 +8,8 @@ public import ZhenggaiCore
 public struct IndexedProblem: Sendable {
     public var id: UUID
     public var unitID: UUID
+    /// The document it came from: problems of one document are never suggested for each other.
+    public var sourceID: UUID
     public var date: Date
     public var text: String
     public var sequence: UInt64
@@ -59,7 +61,7 @@ extension Store {
         // Pages by id, so a million problems never sit in one result set; SQL rows, not Fluent models,
         // because a model per row costs reflection that a million rows make slow.
         while true {
-            var select = sql.select().columns("id", "unit_id", "text", "created_at").from("problems")
+            var select = sql.select().columns("id", "unit_id", "source_id", "text", "created_at").from("problems")
                 .orderBy("id").limit(10_000)
             if let lastID { select = select.where("id", .greaterThan, lastID) }
             let page = try await select.all()
@@ -69,6 +71,7 @@ extension Store {
                 result.append(
                     IndexedProblem(
                         id: id, unitID: try row.decode(column: "unit_id", as: UUID.self),
+                        sourceID: try row.decode(column: "source_id", as: UUID.self),
                         date: try row.decode(column: "created_at", as: Date.self),
                         text: try row.decode(column: "text", as: String.self), sequence: sequence))
             }
@@ -92,7 +95,8 @@ extension Store {
         return models.compactMap { model in
             guard let sequence = latest[model.id!] else { return nil }
             return IndexedProblem(
-                id: model.id!, unitID: model.unitID, date: model.createdAt, text: model.text, sequence: sequence)
+                id: model.id!, unitID: model.unitID, sourceID: model.sourceID, date: model.createdAt, text: model.text,
+                sequence: sequence)
         }.sorted { $0.sequence < $1.sequence }
     }
 

@@ -366,7 +366,9 @@ struct DocumentAnalysis {
             }
             let sentence = paragraph.lowerBound..<sentenceEnd
             if SectionRoles.isPledgeLead(text, sentence) { break }
-            if SectionRoles.statesShortcoming(text, sentence) { result.append(Candidate(item: label, range: paragraph)) }
+            if SectionRoles.statesShortcoming(text, sentence) {
+                result.append(Candidate(item: label, range: paragraph))
+            }
         }
         return result
     }

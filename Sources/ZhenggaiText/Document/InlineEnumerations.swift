@@ -208,7 +208,8 @@ enum InlineEnumerations {
             let value = text[index]
             if value == 0x7B49 && index > range.lowerBound {  // 等
                 let window = (index + 1)..<min(range.upperBound, index + 12)
-                if let noun = first(closingNouns, in: text, window), onlyQualifiers(text, (index + 1)..<noun.lowerBound) {
+                if let noun = first(closingNouns, in: text, window), onlyQualifiers(text, (index + 1)..<noun.lowerBound)
+                {
                     var listEnd = index
                     if listEnd > range.lowerBound && text[listEnd - 1] == 0x7B49 { listEnd -= 1 }  // 等等
                     return (listEnd, areaNouns.any(in: text, noun))
@@ -233,7 +234,10 @@ enum InlineEnumerations {
         for index in range {
             let value = text[index]
             let folded = Scalars.fold(value)
-            if folded == 0x22 || value == 0x300C || value == 0x300D { inQuote.toggle(); continue }
+            if folded == 0x22 || value == 0x300C || value == 0x300D {
+                inQuote.toggle()
+                continue
+            }
             if inQuote { continue }
             if Scalars.isDigit(value) || Scalars.isChineseNumeral(value) || Scalars.isSpace(value) { continue }
             switch value {
@@ -311,11 +315,26 @@ enum InlineEnumerations {
         for index in list {
             let value = text[index]
             let folded = Scalars.fold(value)
-            if value == 0x201C { inQuote = true; continue }
-            if value == 0x201D { inQuote = false; continue }
-            if folded == 0x22 { inQuote.toggle(); continue }
-            if folded == 0x28 || value == 0x300A || value == 0x3010 { depth += 1; continue }
-            if folded == 0x29 || value == 0x300B || value == 0x3011 { depth = max(0, depth - 1); continue }
+            if value == 0x201C {
+                inQuote = true
+                continue
+            }
+            if value == 0x201D {
+                inQuote = false
+                continue
+            }
+            if folded == 0x22 {
+                inQuote.toggle()
+                continue
+            }
+            if folded == 0x28 || value == 0x300A || value == 0x3010 {
+                depth += 1
+                continue
+            }
+            if folded == 0x29 || value == 0x300B || value == 0x3011 {
+                depth = max(0, depth - 1)
+                continue
+            }
             guard depth == 0 && !inQuote else { continue }
             let separates = hasClauseSeparator ? (folded == 0x2C || folded == 0x3B) : value == 0x3001
             if separates {

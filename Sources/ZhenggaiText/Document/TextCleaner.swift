@@ -424,8 +424,9 @@ enum TextCleaner {
             var after = label.upperBound
             while after < folded.count && Scalars.isSpace(folded[after]) { after += 1 }
             let next = after < folded.count ? Scalars.fold(folded[after]) : 0
-            guard after == folded.count || next == 0x3A || after > label.upperBound
-                || chromeLabels.firstMatch(in: folded, after..<folded.count)?.lowerBound == after
+            guard
+                after == folded.count || next == 0x3A || after > label.upperBound
+                    || chromeLabels.firstMatch(in: folded, after..<folded.count)?.lowerBound == after
             else { continue }
             // A sentence is text, not chrome ("时间：三月……，会议指出……。").
             if folded.contains(where: { $0 == 0x3002 }) { continue }
@@ -444,7 +445,8 @@ enum TextCleaner {
     @inline(__always)
     private static func isDateScalar(_ value: UInt32) -> Bool {
         let folded = Scalars.fold(value)
-        return (folded >= 0x30 && folded <= 0x39) || folded == 0x2D || folded == 0x2F || folded == 0x3A || folded == 0x20
+        return (folded >= 0x30 && folded <= 0x39) || folded == 0x2D || folded == 0x2F || folded == 0x3A
+            || folded == 0x20
             || folded == 0x2E
     }
 

@@ -16,7 +16,8 @@ private func problem(_ id: String, _ unit: String, _ text: String, source: Strin
     SimilarityProblem(id: id, unit: unit, date: nil, text: text, source: source)
 }
 
-private func index(_ problems: [SimilarityProblem], configuration: SimilarityConfiguration = .init()) -> SimilarityIndex {
+private func index(_ problems: [SimilarityProblem], configuration: SimilarityConfiguration = .init()) -> SimilarityIndex
+{
     var builder = SimilarityIndex.Builder(configuration: configuration)
     let all = background.enumerated().map { problem("bg\($0)", "c9-t9", $1) } + problems
     for (number, problem) in all.enumerated() {

@@ -72,9 +72,13 @@ enum DocumentImportPage {
         var options: [LedgerPage.Option]
         /// The number of a problem of this source with the same text: a document imported again.
         var duplicateOf: String?
+        /// The closest earlier problem in the reader's scope, when the calibrated engine shows one:
+        /// 「XC2025-02-01-003（青山镇，本单位（可能屡改屡犯））：经测算……」.
+        var similar: String?
+        var similarLink: String?
     }
 
-    static func routes(store: Store) -> [Handler] {
+    static func routes(store: Store, similarity: SimilarityService) -> [Handler] {
         @Sendable func sourceTarget(_ request: Request) async throws -> AccessTarget {
             try await store.accessTarget(source: try request.id("sourceID"))
         }
@@ -132,15 +136,28 @@ enum DocumentImportPage {
                 ).rows
                 var known: [String: String] = [:]
                 for row in existing { known[Self.comparable(row.problem.text)] = row.problem.number }
-                let items = document.problems.enumerated().map { offset, problem in
+                var items: [Item] = []
+                for (offset, problem) in document.problems.enumerated() {
                     let duplicate = known[Self.comparable(problem.text)]
-                    return Item(
-                        index: offset, number: offset + 1, keep: duplicate == nil, merge: false, text: problem.text,
-                        outline: problem.path.joined(separator: " / "), category: problem.category,
-                        confidence: String(format: "%.0f%%", problem.confidence * 100),
-                        measure: problem.measures.compactMap { measures[$0] }.joined(separator: "\n"),
-                        start: problem.start, end: problem.end,
-                        options: options(categories, selected: problem.category), duplicateOf: duplicate)
+                    // Earlier problems only, in the reader's scope, above the calibrated precision; the
+                    // document's own problems never (they are in this source).
+                    let earlier =
+                        duplicate == nil && offset < 200
+                        ? try await similarity.search(
+                            problem.text, unitID: source.unitID, sourceID: source.id, scope: caller.scope, limit: 1
+                        ).first : nil
+                    items.append(
+                        Item(
+                            index: offset, number: offset + 1, keep: duplicate == nil, merge: false, text: problem.text,
+                            outline: problem.path.joined(separator: " / "), category: problem.category,
+                            confidence: String(format: "%.0f%%", problem.confidence * 100),
+                            measure: problem.measures.compactMap { measures[$0] }.joined(separator: "\n"),
+                            start: problem.start, end: problem.end,
+                            options: options(categories, selected: problem.category), duplicateOf: duplicate,
+                            similar: earlier.map {
+                                "\($0.match.number)（\($0.match.unitName)，\(SimilarView.tierLabel($0.tier))）："
+                                    + SimilarView.precisionText($0.precision, tier: $0.tier)
+                            }, similarLink: earlier.map { SiteRoute.problem.link($0.match.id) }))
                 }
                 let context = PreviewContext(
                     layout: Layout(title: "核对拟导入的问题", caller: caller, section: .sources), source: row,

@@ -39,6 +39,8 @@ struct SimilarView: Encodable {
     var score: String
     var scoreValue: String
     var tier: String
+    /// 「经测算，这一相似度的同单位匹配约 80% 是同一问题」: the calibrated precision, rounded down to 5%.
+    var precision: String
     var unitName: String
     var source: String
     var date: String
@@ -57,6 +59,7 @@ struct SimilarView: Encodable {
         score = String(format: "%.0f%%", suggestion.score * 100)
         scoreValue = String(format: "%.4f", suggestion.score)
         tier = SimilarView.tierLabel(suggestion.tier)
+        precision = SimilarView.precisionText(suggestion.precision, tier: suggestion.tier)
         unitName = suggestion.match.unitName
         source = suggestion.source.map { s in s.round.map { "\(s.issuer)（第\($0)轮）" } ?? s.title } ?? ""
         date = suggestion.source?.feedbackDate.chinese ?? ""
@@ -68,11 +71,25 @@ struct SimilarView: Encodable {
         self.decision = decision.map { $0.confirmed ? "已确认（\($0.decidedBy)）" : "已排除（\($0.decidedBy)）" }
     }
 
+    static func precisionText(_ precision: Double, tier: SimilarityTier) -> String {
+        let percent = Int((precision * 20).rounded(.down)) * 5
+        let what =
+            switch tier {
+            case .sameUnit: "同单位匹配"
+            case .parentSubtree: "同一上级单位所辖单位的匹配"
+            case .elsewhere: "其他单位的匹配"
+            }
+        return "经测算，这一相似度的\(what)约 \(percent)% 是同一问题"
+    }
+
+    /// Said once under every list of suggestions.
+    static let calibrationNote = "只显示经测算同一问题比例不低于 50% 的相似问题，请人工确认。"
+
     static func tierLabel(_ tier: SimilarityTier) -> String {
         switch tier {
-        case .sameUnit: "本单位"
-        case .parentSubtree: "同一上级单位"
-        case .elsewhere: "其他单位"
+        case .sameUnit: "本单位（可能屡改屡犯）"
+        case .parentSubtree: "同一上级单位所辖其他单位"
+        case .elsewhere: "其他单位（可能是共性问题）"
         }
     }
 }

@@ -1,7 +1,7 @@
 // swift-format-ignore-file
 /// Traditional Chinese characters folded to their simplified form, one character for one, so offsets do not
-/// move. The parser reads cue words (存在, 问题, 整改 …) and classifies problems on the folded text, and
-/// reports the characters as written. Generated from OpenCC's data/dictionary/TSCharacters.txt (Apache-2.0,
+/// move. The parser reads cue words (存在, 问题, 整改 …) and classifies problems on the folded text (and
+/// reports the characters as written); the similarity engine compares folded shingles. Generated from OpenCC's data/dictionary/TSCharacters.txt (Apache-2.0,
 /// https://github.com/BYVoid/OpenCC): every single-character entry whose first simplified reading is another
 /// character of the Basic Multilingual Plane (2966 pairs). training/category/train.py reads the same table
 /// from this file, so the model and the parser fold alike.
