@@ -98,7 +98,7 @@ enum DocumentImportPage {
                         pasted: ""))
             },
             Handler(
-                .documentPreview, bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+                .documentPreview, bodyLimit: ByteCount(value: DocumentReading.Limits.interactive.maxBytes + 1_048_576),
                 target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
                 let (source, row) = try await sourceRow(request)
@@ -111,9 +111,10 @@ enum DocumentImportPage {
                 let document: ParsedDocument
                 do {
                     if let file = upload?.file, file.data.readableBytes > 0 {
-                        document = try DocumentReading.parse(data: Data(buffer: file.data), fileName: file.filename)
+                        document = try DocumentReading.parse(
+                            data: Data(buffer: file.data), fileName: file.filename, limits: .interactive)
                     } else if !pasted.isEmpty {
-                        document = DocumentParser.parse(text: pasted)
+                        document = try DocumentReading.parse(text: pasted, limits: .interactive)
                     } else {
                         throw DocumentReading.ReadError(userMessage: "请选择文件或粘贴文字。", detail: "empty")
                     }
@@ -168,7 +169,7 @@ enum DocumentImportPage {
                 return try await Pages.render(request, "document-preview", context)
             },
             Handler(
-                .documentAccept, bodyLimit: ByteCount(value: DocumentReading.sizeLimit + 1_048_576),
+                .documentAccept, bodyLimit: ByteCount(value: DocumentReading.Limits.interactive.maxBytes + 1_048_576),
                 target: { r, _ in try await sourceTarget(r) }
             ) { request, caller in
                 let (source, row) = try await sourceRow(request)
