@@ -249,6 +249,27 @@ public enum Demo {
                     outcome: "当场表态，10日内完成白条清理并报送整改情况。"),
                 by: supervisor)
         }
+        // 青山镇 publishes its progress on the inspection round; residents rate it with codes from a 评议会.
+        let inspectionRound = try await store.sources(in: Scope(subtree: qingshan.path)).first {
+            $0.kind == .inspection && $0.unitID == qingshan.id
+        }
+        if let inspectionRound {
+            let draft = try await Publishing.prepare(.init(sourceID: inspectionRound.id), store: store, by: clerk)
+            let published = try await store.approvePublication(draft.id, by: secretary)
+            let codes = try await store.issueRatingCodes(publicationID: published.id, count: 5, by: clerk)
+            let period = Publishing.ratingPeriod(today)
+            let first = published.content.items.first?.problemID.uuidString ?? "all"
+            for (code, level) in zip(
+                codes, [RatingLevel.satisfied, .verySatisfied, .neutral, .dissatisfied, .satisfied])
+            {
+                _ = try await store.rate(
+                    publicationID: published.id, item: first, period: period, code: code, level: level, reason: "",
+                    address: "10.0.0.\(level.rawValue)")
+                _ = try await store.rate(
+                    publicationID: published.id, item: "all", period: period, code: code, level: level, reason: "",
+                    address: "10.0.0.\(level.rawValue)")
+            }
+        }
         return accounts
     }
 

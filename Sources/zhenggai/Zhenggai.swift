@@ -17,6 +17,8 @@ struct Zhenggai: AsyncParsableCommand {
             Serve.self, UnitCommand.self, UserCommand.self, AuditCommand.self, Backup.self, DemoCommand.self,
             JobsCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
             ExportCommand.self, ImportCommand.self, ReportCommand.self, CalendarCommand.self, ChannelCommand.self,
+            PublishCommand.self,
+            PublicationsCommand.self,
         ]
     )
 }

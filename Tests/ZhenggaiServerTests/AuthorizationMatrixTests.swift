@@ -76,6 +76,7 @@ import ZhenggaiTestSupport
         var progress: ProgressEntry
         var channel: MessageChannel
         var pressing: Pressing
+        var publication: Publication
     }
 
     static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
@@ -105,9 +106,10 @@ import ZhenggaiTestSupport
             NewPressing(
                 kind: .order, problemID: problem.id, text: "请限期报送", answerDue: TestStores.today.adding(days: 7)),
             by: .commandLine)
+        let publication = try await Publishing.prepare(.init(sourceID: source.id), store: store, by: .commandLine)
         return Targets(
             unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence,
-            progress: progress, channel: channel, pressing: pressing)
+            progress: progress, channel: channel, pressing: pressing, publication: publication)
     }
 
     func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
@@ -122,6 +124,7 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{progressID}", with: t.progress.id.uuidString)
             .replacingOccurrences(of: "{channelID}", with: t.channel.id.uuidString)
             .replacingOccurrences(of: "{pressingID}", with: t.pressing.id.uuidString)
+            .replacingOccurrences(of: "{publicationID}", with: t.publication.id.uuidString)
             .replacingOccurrences(of: "{cadence}", with: "quarterly")
             .replacingOccurrences(
                 of: "{start}", with: ReportPeriod.containing(TestStores.today, .quarter).start.iso)
@@ -172,6 +175,8 @@ import ZhenggaiTestSupport
             case .apiAnswerPressing: #"{"answer":"已办理"}"#
             case .adminCalendarSet: "date=2027-02-06&kind=holiday&name=%E6%98%A5%E8%8A%82"
             case .adminCalendarYear: "year=2027"
+            case .publicationCodes: "count=3"
+            case .publicationWithdraw: "reason=%E6%B5%8B%E8%AF%95"
             default: nil
             }
         return (p, body)

@@ -77,6 +77,7 @@ import ZhenggaiTestSupport
         let task = try #require(worked.tasks.first)
         let foreign = try #require(all.first { $0.problem.unitName == "河口镇" })
         let pressed = try #require(try await store.pressings(in: .everything).first?.problemID)
+        let publication = try #require(try await store.publicPublications().first)
         let clerk = "qs_jingban"
         return [
             Page(name: "login", username: nil, path: "/login"),
@@ -113,6 +114,13 @@ import ZhenggaiTestSupport
                 path: SiteRoute.period.link(
                     "quarterly", ReportPeriod.containing(store.clock.today(), .quarter).start.iso)),
             Page(name: "problem-pressed", username: "hk_jingban", path: SiteRoute.problem.link(pressed)),
+            Page(name: "public-index", username: nil, path: "/public"),
+            Page(name: "public-publication", username: nil, path: SiteRoute.publicPublication.link(publication.id)),
+            Page(name: "public-notice", username: nil, path: SiteRoute.publicNotice.link(publication.id)),
+            Page(name: "public-rate", username: nil, path: SiteRoute.publicRateForm.link(publication.id)),
+            Page(name: "publication-form", username: clerk, path: SiteRoute.publicationForm.link(inspection.id)),
+            Page(name: "publication", username: "qs_shuji", path: SiteRoute.publicationView.link(publication.id)),
+            Page(name: "ratings", username: "qs_shuji", path: "/ratings"),
             Page(name: "error-forbidden", username: clerk, path: SiteRoute.problem.link(foreign.problem.id)),
             Page(name: "error-bad-query", username: clerk, path: "/ledger?per=0"),
         ]

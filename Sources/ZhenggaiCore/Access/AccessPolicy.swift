@@ -20,6 +20,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case manageRhythm  // the county's deadlines, colours, who is told, and its 周调度/月督查/季通报
     case manageCalendar  // enter or correct the working-day calendar
     case manageReminders  // the group robots messages leave through, and the background jobs
+    case publish  // prepare, withdraw a publication; hand out rating codes
+    case approvePublication  // the secretary lets a prepared version go out
 
     /// The action as the predicate of a sentence: 「您没有权限在这个单位申请销号。」
     public var phrase: String {
@@ -43,6 +45,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .manageRhythm: "设置整改时限、提醒和调度"
         case .manageCalendar: "维护工作日日历"
         case .manageReminders: "管理提醒渠道和后台任务"
+        case .publish: "准备或撤回公开内容"
+        case .approvePublication: "审核公开内容"
         }
     }
 
@@ -67,6 +71,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .manageRhythm: "整改节奏设置"
         case .manageCalendar: "工作日日历"
         case .manageReminders: "提醒渠道和后台任务"
+        case .publish: "公开公示"
+        case .approvePublication: "审核公开"
         }
     }
 }
@@ -134,6 +140,8 @@ public enum AccessPolicy {
         case .supervise: [.supervisor, .inspector]
         case .manageRhythm: [.admin, .inspector]
         case .manageCalendar, .manageReminders: [.admin]
+        case .publish: [.admin, .secretary, .clerk]
+        case .approvePublication: [.secretary]
         }
     }
 

@@ -102,6 +102,13 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
     /// A new 督办 is sent at once, not only in the next digest.
     public var immediateForPressing = true
     public var cadences: [Cadence] = RhythmSettings.defaultCadences
+    /// 群众评价 as acceptance (DOMAIN §2, step 10): with at least `ratingMinimum` ratings in the quarter, a
+    /// 满意率 below `ratingThreshold` percent, or more than `ratingMaxVeryDissatisfied` 非常不满意, blocks the
+    /// second review of the item (the ratings are the reason shown).
+    public var ratingRuleEnabled = true
+    public var ratingMinimum = 10
+    public var ratingThreshold = 60
+    public var ratingMaxVeryDissatisfied = 5
 
     public static let defaultCadences: [Cadence] = [
         Cadence(key: "weekly", name: "周调度", period: .week, content: .dispatch),
@@ -110,6 +117,18 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
     ]
 
     public init() {}
+
+    /// Why the public's ratings stop an item's second review, or nil when they do not.
+    public func ratingBlock(_ summary: RatingSummary) -> String? {
+        guard ratingRuleEnabled, summary.total >= ratingMinimum else { return nil }
+        if summary.satisfactionPermille < ratingThreshold * 10 {
+            return "本季度群众评价满意率 \(summary.satisfaction)（\(summary.total) 人次），低于 \(ratingThreshold)%，须二次整改后再审核销号。"
+        }
+        if summary.veryDissatisfied > ratingMaxVeryDissatisfied {
+            return "本季度群众评价中「非常不满意」\(summary.veryDissatisfied) 人次，超过 \(ratingMaxVeryDissatisfied) 人次，须二次整改后再审核销号。"
+        }
+        return nil
+    }
 
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case invalid(field: String, message: String)

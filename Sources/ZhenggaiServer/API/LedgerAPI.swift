@@ -411,7 +411,7 @@ struct LedgerAPI {
         switch body.decision {
         case .approve:
             return try .json(
-                ProblemRecord(try await store.approveClosure(problemID: id, stage: stage, by: caller.actor)))
+                ProblemRecord(try await Reviewing.approve(problemID: id, stage: stage, store: store, by: caller.actor)))
         case .return:
             return try .json(
                 ProblemRecord(

@@ -96,6 +96,7 @@ public enum ZhenggaiApp {
             + OrganisationImportPage.routes(store: store, settings: settings)
             + OfficePages.routes(store: store)
             + RhythmPages.routes(store: store, settings: settings, similarity: similarity)
+            + PublicPages.routes(store: store, settings: settings) + PublicationPages.routes(store: store)
         for handler in handlers { app.routes.register(handler, store: store) }
     }
 

@@ -32,6 +32,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case adminChannels, adminChannelCreate, adminChannel, adminChannelTest, adminChannelActive, adminJobs
     case pressingCreate, pressingAnswer
     case periods, period, periodExport
+    case publicIndex, publicPublication, publicNotice, publicQR, publicRateForm, publicRate
+    case publicationForm, publicationPrepare, publicationView, publicationApprove, publicationWithdraw
+    case publicationCodes, ratingsReport
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -80,6 +83,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .adminUsers, .adminUnit, .adminUser, .adminPeople, .organisationImportForm, .organisationTemplate,
             .passwordForm, .mySessions, .apiMySessions, .apiMe, .inbox, .apiMyInbox, .adminRhythm, .adminCalendar,
             .adminChannels, .adminChannel, .adminJobs, .periods, .period, .periodExport,
+            .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicationForm,
+            .publicationView, .ratingsReport,
             .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
@@ -216,12 +221,24 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .periods: "/rhythm"
         case .period: "/rhythm/{cadence}/{start}"
         case .periodExport: "/rhythm/{cadence}/{start}/export"
+        case .publicIndex: "/public"
+        case .publicPublication: "/public/publications/{publicationID}"
+        case .publicNotice: "/public/publications/{publicationID}/notice"
+        case .publicQR: "/public/publications/{publicationID}/qr.svg"
+        case .publicRateForm, .publicRate: "/public/publications/{publicationID}/rate"
+        case .publicationForm, .publicationPrepare: "/sources/{sourceID}/publish"
+        case .publicationView: "/publications/{publicationID}"
+        case .publicationApprove: "/publications/{publicationID}/approve"
+        case .publicationWithdraw: "/publications/{publicationID}/withdraw"
+        case .publicationCodes: "/publications/{publicationID}/codes"
+        case .ratingsReport: "/ratings"
         }
     }
 
     public var access: Access {
         switch self {
         case .loginForm, .login, .logout, .apiLogin: .open
+        case .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicRate: .open
         case .apiLogout, .apiMe, .apiChangePassword, .apiMySessions, .apiEndMySession, .passwordForm, .passwordChange,
             .mySessions, .endMySession, .inbox, .inboxRead, .apiMyInbox:
             .signedIn
@@ -264,6 +281,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .pressingCreate, .apiCreatePressing: .action(.supervise)
         case .pressingAnswer, .apiAnswerPressing: .action(.addProgress)
         case .periods, .period, .periodExport: .action(.read)
+        case .publicationForm, .publicationPrepare, .publicationWithdraw, .publicationCodes: .action(.publish)
+        case .publicationView, .ratingsReport: .action(.read)
+        case .publicationApprove: .action(.approvePublication)
         case .apiAuditLog: .action(.readAuditLog)
         }
     }

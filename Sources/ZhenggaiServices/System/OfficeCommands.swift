@@ -104,7 +104,7 @@ public enum OfficeCommands {
     }
 
     /// A source by id, number prefix (XC2026-3-01) or exact title.
-    static func findSource(_ reference: String, store: Store) async throws -> Source {
+    public static func findSource(_ reference: String, store: Store) async throws -> Source {
         let matches = try await store.sources(in: .everything).filter {
             $0.id.uuidString == reference || $0.numberPrefix == reference || $0.title == reference
         }

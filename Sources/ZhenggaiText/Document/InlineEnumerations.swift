@@ -193,8 +193,10 @@ enum InlineEnumerations {
     private static func isNegated(_ text: [UInt32], _ position: Int, from start: Int) -> Bool {
         guard position > start else { return false }
         let previous = text[position - 1]
-        if previous == 0x4E0D || previous == 0x672A || previous == 0x65E0 || previous == 0x5426 { return true }  // 不 未 无 否
-        if position - 2 >= start && text[position - 2] == 0x6CA1 && previous == 0x6709 { return true }  // 没有
+        // 不 未 无 否
+        if previous == 0x4E0D || previous == 0x672A || previous == 0x65E0 || previous == 0x5426 { return true }
+        // 没有
+        if position - 2 >= start && text[position - 2] == 0x6CA1 && previous == 0x6709 { return true }
         return false
     }
 
@@ -241,7 +243,7 @@ enum InlineEnumerations {
             if inQuote { continue }
             if Scalars.isDigit(value) || Scalars.isChineseNumeral(value) || Scalars.isSpace(value) { continue }
             switch value {
-            case 0x4E2A, 0x65B9, 0x9879, 0x7C7B, 0x5927, 0x65B9, 0x7684, 0x591A, 0x4F59, 0x51E0, 0x4E9B, 0x65B9:
+            case 0x4E2A, 0x65B9, 0x9879, 0x7C7B, 0x5927, 0x7684, 0x591A, 0x4F59, 0x51E0, 0x4E9B:
                 continue  // 个 方 项 类 大 的 多 余 几 些
             default: return false
             }

@@ -33,7 +33,8 @@ struct Layout: Encodable {
         self.notice = notice
         unread = caller.unread
         var links: [(SiteRoute, String)] = [
-            (.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.periods, "调度通报"), (.clusters, "共性问题"),
+            (.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.periods, "调度通报"), (.ratingsReport, "群众评价"),
+            (.clusters, "共性问题"),
         ]
         let principal = caller.principal
         if AccessPolicy.allows(principal, .manageUnits, on: .anywhere) { links.append((.adminUnits, "单位")) }
@@ -51,7 +52,7 @@ struct Layout: Encodable {
 enum Notice: String {
     case saved, created, uploaded, closureRequested, approved, returned, reopened, progressAdded, taskCompleted
     case retired, restored, deactivated, activated, passwordChanged, sessionEnded, withdrawn, imported
-    case closureWithdrawn, assigned, testSent, pressed
+    case closureWithdrawn, assigned, testSent, pressed, published
 
     var text: String {
         switch self {
@@ -76,6 +77,7 @@ enum Notice: String {
         case .assigned: "已为勾选的问题批量指定，修改已记入审计日志。"
         case .testSent: "测试消息已发送（结果见下方发送记录）。"
         case .pressed: "已发出，并已提醒责任单位。"
+        case .published: "已审核公开：群众可通过公示页面和二维码查看。"
         }
     }
 }

@@ -252,7 +252,7 @@ enum ProblemActions {
                         problemID: id, stage: stage, reason: form["reason"], by: caller.actor)
                     return back(request, id, .returned)
                 }
-                _ = try await store.approveClosure(problemID: id, stage: stage, by: caller.actor)
+                _ = try await Reviewing.approve(problemID: id, stage: stage, store: store, by: caller.actor)
                 return back(request, id, .approved)
             } catch {
                 var forms = ProblemPage.Forms()

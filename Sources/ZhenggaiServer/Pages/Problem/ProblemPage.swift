@@ -29,6 +29,9 @@ enum ProblemPage {
         var forms: Forms
         var pressings: [PressingView] = []
         var pressAction = ""
+        /// This quarter's 群众评价 of the item, for reviewers: 满意率 and the distribution.
+        var ratings: String?
+        var ratingBlock: String?
     }
 
     /// A 督办 or 约谈 on this item: what was asked, by when, and the unit's answer.
@@ -404,6 +407,14 @@ enum ProblemPage {
                     ? SiteRoute.pressingAnswer.link(press.id) : nil)
         }
         shown.pressAction = SiteRoute.pressingCreate.link(problem.id)
+        let ratings = try await Publishing.ratings(of: problem.id, store: store)
+        if ratings.total + ratings.flagged > 0 {
+            shown.ratings =
+                "本季度群众评价：满意率 \(ratings.satisfaction)（\(ratings.total) 人次："
+                + zip(RatingLevel.allCases, ratings.counts).map { "\($0.0.label) \($0.1)" }.joined(separator: "、") + "）"
+                + (ratings.flagged > 0 ? "；另有 \(ratings.flagged) 条疑似异常评价未计入" : "")
+            shown.ratingBlock = try await Publishing.ratingBlock(for: problem, store: store)
+        }
         return try await Pages.render(request, "problem", shown, status: status)
     }
 

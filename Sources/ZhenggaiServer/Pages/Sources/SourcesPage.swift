@@ -38,6 +38,7 @@ enum SourcesPage {
         var export: String
         var progressReport: String
         var notice: String
+        var publish: String
 
         init(_ id: UUID) {
             addProblem = SiteRoute.problemForm.link(id)
@@ -49,6 +50,7 @@ enum SourcesPage {
             export = SiteRoute.ledgerExport.link(query: [("source", id.uuidString)])
             progressReport = SiteRoute.reportForm.link(query: [("source", id.uuidString), ("kind", "progress")])
             notice = SiteRoute.reportForm.link(query: [("source", id.uuidString), ("kind", "notice")])
+            publish = SiteRoute.publicationForm.link(id)
         }
     }
 

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import VaporTesting
+import ZhenggaiCore
+import ZhenggaiDemo
+import ZhenggaiTestSupport
+
+@testable import ZhenggaiServer
+@testable import ZhenggaiServices
+@testable import ZhenggaiStore
+
+/// The public side of the demo county, crawled as a resident would: no name, phone, ID or card number
+/// planted in problems, progress or evidence appears anywhere public, an exempt item never appears, and a
+/// code rates an item once per quarter.
+@Suite(.serialized) struct PublicPagesTests {
+    static let idNumber = "11010519491231002X"  // a valid check digit
+    static let phone = "13812345678"
+    static let plate = "鲁A12345"
+    static let address = "幸福路12号3单元"
+    static let secret = "测试用不予公开的专有表述"
+
+    static func card() -> String {
+        let body = "621700123456789012"
+        for digit in 0...9 where Redactor.luhn(body + String(digit)) { return body + String(digit) }
+        return body
+    }
+
+    @Test func aCrawlOfEveryPublicPageFindsNoPersonalDataAndNoExemptItem() async throws {
+        try await TestStores.withStore { store in
+            _ = try await Demo.load(into: store, password: "Demo-2026-pass", bcryptCost: 4)
+            let users = try await store.users(in: .everything)
+            let clerk = AuditActor(users.first { $0.username == "qs_jingban" }!)
+            let secretary = AuditActor(users.first { $0.username == "qs_shuji" }!)
+            let source = try #require(
+                try await store.sources(in: .everything).first { $0.kind == .inspection && $0.unitName == "青山镇" })
+            // Personal data planted where a clerk might type it.
+            let planted = try await store.createProblem(
+                NewProblem(
+                    sourceID: source.id,
+                    text: "村民张经办反映低保审核不公，联系电话\(Self.phone)，身份证号\(Self.idNumber)，"
+                        + "补贴打入银行卡\(Self.card())，车辆\(Self.plate)，住\(Self.address)。",
+                    categoryCode: "B5"), by: clerk)
+            let task = try await store.createTask(
+                problemID: planted.id,
+                TaskFields(
+                    measure: "入户核查，联系人王书记（\(Self.phone)）", kind: .scheduled, leadUnit: "民政办", assignee: "张经办",
+                    deadline: store.clock.today().adding(days: 30)), by: clerk)
+            _ = try await store.addProgress(
+                taskID: task.id, date: store.clock.today(), text: "已联系张经办，电话\(Self.phone)", by: clerk)
+            _ = try await store.addEvidence(
+                problemID: planted.id, taskID: task.id, fileName: "张经办\(Self.phone).pdf", data: Fixtures.pdf, by: clerk)
+            let exempt = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: Self.secret, categoryCode: "A1"), by: clerk)
+            let draft = try await Publishing.prepare(
+                .init(sourceID: source.id, exemptions: [exempt.id: (.caseUnderInvestigation, "内部理由：案件在查")]),
+                store: store, by: clerk)
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("电话 138") })
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("身份证号") })
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("银行卡号") })
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("车牌号") })
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("住址") })
+            #expect(draft.internalNotes.masked.contains { $0.hasPrefix("姓名 张某") })
+
+            let settings = AppConfiguration(store: store.configuration, bcryptCost: 4)
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                ZhenggaiApp.configure(app, settings: settings, store: store)
+            }) { app in
+                // A draft is not public, whatever its address.
+                let hidden = try await app.testing().sendRequest(.GET, SiteRoute.publicPublication.link(draft.id))
+                #expect(hidden.status == .notFound)
+                _ = try await store.approvePublication(draft.id, by: secretary)
+
+                // Crawl everything reachable from /public, as a visitor.
+                var queue = [SiteRoute.publicIndex.link()]
+                var seen = Set<String>()
+                var pages: [String: String] = [:]
+                while let path = queue.popLast() {
+                    guard seen.insert(path).inserted, seen.count < 200 else { continue }
+                    let response = try await app.testing().sendRequest(.GET, path)
+                    #expect(response.status == .ok, "\(path)")
+                    let body = String(buffer: response.body)
+                    pages[path] = body
+                    let links = body.matches(of: /(?:href|src)="(\/public[^"#]*)"/).map { String($0.1) }
+                    queue += links.map { $0.replacingOccurrences(of: "&amp;", with: "&") }
+                }
+                #expect(
+                    pages.keys.contains { $0.hasSuffix("/notice") } && pages.keys.contains { $0.hasSuffix("/rate") })
+                // The demo's first version, replaced by this one, stays readable and says 已更正.
+                #expect(pages.values.contains { $0.contains("已更正") })
+                #expect(pages.values.contains { $0.contains(planted.number) })
+                let names = users.map(\.displayName) + (try await store.people(in: .everything)).map(\.name)
+                let forbidden =
+                    [
+                        Self.phone, Self.idNumber, Self.card(), Self.plate, Self.address, Self.secret, "内部理由",
+                        exempt.number,
+                    ]
+                    + names
+                for (path, body) in pages {
+                    for word in forbidden where body.contains(word) {
+                        Issue.record("\(path) shows 「\(word)」")
+                    }
+                    #expect(!body.contains("审核公开："), "\(path): who approved is internal")
+                }
+                // The printed notice's QR code leads to the page.
+                let notice = try #require(pages[SiteRoute.publicNotice.link(draft.id)])
+                #expect(notice.contains("<svg") && notice.contains(SiteRoute.publicPublication.link(draft.id)))
+
+                // Caching: the same version answers 304 to its ETag.
+                let page = try await app.testing().sendRequest(.GET, SiteRoute.publicPublication.link(draft.id))
+                let etag = try #require(page.headers.first(name: .eTag))
+                #expect(page.headers.first(name: .lastModified) != nil)
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .ifNoneMatch, value: etag)
+                let again = try await app.testing().sendRequest(
+                    .GET, SiteRoute.publicPublication.link(draft.id), headers: headers)
+                #expect(again.status == .notModified)
+
+                // A resident rates with a code from the 评议会: once per item and quarter.
+                let codes = try await store.issueRatingCodes(publicationID: draft.id, count: 2, by: clerk)
+                func rate(_ code: String, _ level: Int) async throws -> TestingHTTPResponse {
+                    var form = HTTPHeaders()
+                    form.contentType = .urlEncodedForm
+                    return try await app.testing().sendRequest(
+                        .POST, SiteRoute.publicRate.link(draft.id), headers: form,
+                        body: ByteBuffer(string: "code=\(code)&item=\(planted.id.uuidString)&level=\(level)&reason="))
+                }
+                #expect(String(buffer: try await rate(codes[0], 2).body).contains("感谢您的评价"))
+                let twice = try await rate(codes[0], 5)
+                #expect(twice.status == .unprocessableEntity)
+                #expect(String(buffer: twice.body).contains("每人每项每季度评价一次"))
+                #expect(try await rate("WRONGCODE1", 5).status == .unprocessableEntity)
+                #expect(String(buffer: try await rate(codes[1].lowercased(), 1).body).contains("感谢您的评价"))
+                let summary = try await Publishing.ratings(of: planted.id, store: store)
+                #expect(summary.total == 2 && summary.counts == [0, 0, 0, 1, 1] && summary.satisfaction == "0.0%")
+            }
+        }
+    }
+
+    @Test func redactionKnowsItsPatterns() {
+        let redactor = Redactor(names: ["张经办", "欧阳明华"])
+        let out = redactor.redact(
+            "欧阳明华和张经办，电话0531-88886666，身份证110105194912310021，车牌京B·12345，联系人李小红反映")
+        #expect(out.text.contains("欧阳某") && out.text.contains("张某"))
+        #expect(out.text.contains("（电话已隐去）") && out.text.contains("（车牌号已隐去）"))
+        // A wrong check digit is a number, not an ID: left alone.
+        #expect(out.text.contains("110105194912310021"))
+        #expect(out.toCheck == ["「李小红反映」"] || out.toCheck == ["「李小红」"])
+    }
+
+    @Test func poorRatingsBlockTheSecondReview() {
+        var rules = RhythmSettings()
+        rules.ratingMinimum = 3
+        #expect(rules.ratingBlock(RatingSummary(counts: [1, 0, 0, 1, 1])) != nil)  // 33% satisfied
+        #expect(rules.ratingBlock(RatingSummary(counts: [2, 1, 0, 0, 0])) == nil)
+        #expect(rules.ratingBlock(RatingSummary(counts: [0, 1, 0, 0, 0])) == nil)  // too few to judge
+        rules.ratingRuleEnabled = false
+        #expect(rules.ratingBlock(RatingSummary(counts: [0, 0, 0, 0, 9])) == nil)
+    }
+}
