@@ -32,7 +32,7 @@ public enum Demo {
         let qingshan = try await store.createUnit(name: "青山镇", kind: .township, parentID: county.id, by: cli)
         let hekou = try await store.createUnit(name: "河口镇", kind: .township, parentID: county.id, by: cli)
         let baisha = try await store.createUnit(name: "白沙镇", kind: .township, parentID: county.id, by: cli)
-        _ = try await store.createUnit(name: "县农业农村局", kind: .department, parentID: county.id, by: cli)
+        let agriculture = try await store.createUnit(name: "县农业农村局", kind: .department, parentID: county.id, by: cli)
         let villages = [
             (qingshan, ["青山村", "石门村"]), (hekou, ["河口社区", "柳树村"]), (baisha, ["白沙村", "东湾村"]),
         ]
@@ -270,7 +270,76 @@ public enum Demo {
                     address: "10.0.0.\(level.rawValue)")
             }
         }
+        try await loadAppeals(
+            store: store, townships: [qingshan, hekou, baisha], agriculture: agriculture, villages: villageIDs,
+            users: users)
         return accounts
+    }
+
+    /// The appeals desk configured (categories, routing table) and appeals in every state: waiting to be
+    /// dispatched, not accepted, in hand, disputed, answered, closed and visited (one reopened),
+    /// merged, and one brought into the ledger.
+    static func loadAppeals(
+        store: Store, townships: [UnitNode], agriculture: UnitNode, villages: [String: UUID], users: [String: User]
+    ) async throws {
+        let cli = AuditActor.commandLine
+        let categories = [
+            ("HJWS", "环境卫生", "垃圾清运、污水、村容村貌", "垃圾,污水,卫生,环境", "人居环境"),
+            ("CWGK", "村务公开", "村务、财务公开不及时不全面", "村务公开,财务公开,公示", "基层治理"),
+            ("DBJZ", "低保救助", "低保、特困、临时救助的申请和发放", "低保,救助,特困", "民生保障"),
+            ("NCJF", "农村建房", "宅基地审批、农房建设", "宅基地,建房,农房", "农业农村"),
+            ("DLJT", "道路交通", "村道、桥梁、路灯", "道路,路灯,桥梁", "基础设施"),
+            ("QT", "其他", "其他诉求", "其他", "其他"),
+        ]
+        for (code, name, description, keywords, group) in categories {
+            try await store.saveAppealCategory(
+                AppealCategory(code: code, name: name, description: description, keywords: keywords, group: group),
+                by: cli)
+        }
+        for township in townships {
+            for code in ["HJWS", "CWGK", "DBJZ"] {
+                try await store.setAppealRoute(category: code, areaID: township.id, departmentID: township.id, by: cli)
+            }
+        }
+        try await store.setAppealRoute(category: "NCJF", areaID: nil, departmentID: agriculture.id, by: cli)
+        let clerk = AuditActor(users["qs_jingban"]!)
+        let secretary = AuditActor(users["qs_shuji"]!)
+        func register(_ kind: Appeal.Kind, _ category: String, _ village: String, _ text: String, name: String)
+            async throws -> Appeal
+        {
+            try await AppealDesk.register(
+                NewAppeal(
+                    channel: .phone, kind: kind, category: category, areaID: villages[village]!,
+                    place: "\(village)村委会附近",
+                    text: text, personName: name, personPhone: "1380000\(String(format: "%04d", text.count))"),
+                store: store, by: clerk)
+        }
+        _ = try await register(.suggestion, "DLJT", "青山村", "青山村主干道路灯损坏多处，夜间出行不便，建议尽快维修。", name: "陈大爷")
+        let outside = try await register(.help, "QT", "石门村", "邻县亲戚的土地纠纷，请镇里帮忙调解。", name: "刘女士")
+        _ = try await AppealDesk.reject(outside.id, reason: "属邻县管辖，已告知诉求人向当地反映。", store: store, by: clerk)
+        _ = try await register(.complaint, "HJWS", "石门村", "石门村垃圾池长期未清运，夏天臭味严重。", name: "王先生")
+        let again = try await register(.complaint, "HJWS", "石门村", "石门村的垃圾池很久没人清运，气味很大。", name: "李阿姨")
+        let first = try await store.appeals(in: .everything).first { $0.text.hasPrefix("石门村垃圾池") }!
+        _ = try await AppealDesk.merge(again.id, into: first.id, store: store, by: clerk)
+        let disputed = try await register(.help, "NCJF", "青山村", "申请翻建危房，宅基地审批半年没有结果。", name: "赵师傅")
+        _ = try await AppealDesk.dispute(
+            disputed.id, reason: "宅基地审批由镇自然资源所办理，非本局职责。", store: store, by: AuditActor(id: nil, name: "县农业农村局"))
+        let answered = try await register(.consultation, "DBJZ", "青山村", "想咨询低保申请需要哪些材料。", name: "孙大姐")
+        _ = try await AppealDesk.answer(
+            answered.id, text: "已电话告知：身份证、户口簿、收入证明，到村便民服务站申请。", store: store, by: clerk)
+        let closed = try await register(.complaint, "CWGK", "石门村", "石门村财务公开栏半年没有更新。", name: "周先生")
+        _ = try await AppealDesk.answer(closed.id, text: "已督促石门村更新公开栏，并建立每月10日前公开制度。", store: store, by: clerk)
+        _ = try await AppealDesk.close(closed.id, store: store, by: secretary)
+        _ = try await AppealDesk.visit(
+            closed.id, level: .satisfied, reason: "已更新", reopen: false, store: store, by: clerk)
+        let reopened = try await register(.complaint, "HJWS", "青山村", "青山村污水直排河道，多次反映未解决。", name: "吴先生")
+        _ = try await AppealDesk.answer(reopened.id, text: "已安排清理排污口。", store: store, by: clerk)
+        _ = try await AppealDesk.close(reopened.id, store: store, by: secretary)
+        _ = try await AppealDesk.visit(
+            reopened.id, level: .dissatisfied, reason: "只清理了一次，污水仍在直排。", reopen: true, store: store, by: clerk)
+        let ledger = try await register(.complaint, "CWGK", "青山村", "青山村村务公开只贴结果不贴过程，群众看不懂。", name: "郑先生")
+        _ = try await AppealDesk.toProblem(
+            [ledger.id], text: "村务公开只公开结果不公开过程，群众反映集中。", categoryCode: "C4", store: store, by: secretary)
     }
 
     /// A one-page PDF that any viewer opens, standing in for a scanned 佐证材料.

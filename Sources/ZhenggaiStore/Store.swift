@@ -114,6 +114,7 @@ public final class Store: Sendable {
         migrations.add(V6_PeopleAndAccounts())
         migrations.add(V7_Rhythm())
         migrations.add(V8_Publication())
+        migrations.add(V9_Appeals())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

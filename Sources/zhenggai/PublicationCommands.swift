@@ -118,3 +118,67 @@ struct PublicationsCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct Open311Command: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open311", abstract: "Open311 GeoReport v2 接口：第三方平台的 api_key",
+        subcommands: [Key.self])
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "api_key：add NAME 生成（只显示一次）、list 列出、revoke ID 作废",
+            subcommands: [Add.self, List.self, Revoke.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "为一个平台生成 api_key（只显示这一次）")
+            @Argument(help: "平台名称，如 12345热线") var name: String
+            @OptionGroup var options: DataOption
+
+            func run() async throws {
+                let name = name
+                let created = try await Zhenggai.run {
+                    try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                        try await store.addOpen311Key(name: name, by: .commandLine)
+                    }
+                }
+                print(created.key)
+                FileHandle.standardError.write(
+                    Data("已为「\(name)」生成 api_key（编号 \(created.id.uuidString)），只显示这一次。\n".utf8))
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "列出 api_key（不显示密钥本身）")
+            @OptionGroup var options: DataOption
+
+            func run() async throws {
+                let keys = try await Zhenggai.run {
+                    try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                        try await store.open311Keys()
+                    }
+                }
+                for key in keys {
+                    print(
+                        "\(key.id.uuidString)\t\(key.name)\t\(key.active ? "有效" : "已作废")\t\(LocalDate.chineseTime(key.created))"
+                    )
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "作废一个 api_key")
+            @Argument(help: "编号（见 zhenggai open311 key list）") var id: String
+            @OptionGroup var options: DataOption
+
+            func run() async throws {
+                guard let keyID = UUID(uuidString: id) else { throw ValidationError("编号格式不对：\(id)") }
+                try await Zhenggai.run {
+                    try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                        try await store.revokeOpen311Key(keyID, by: .commandLine)
+                    }
+                }
+                print("已作废。")
+            }
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct Zhenggai: AsyncParsableCommand {
             JobsCommand.self, ParseCommand.self, EvalCommand.self, SimilarCommand.self, ClustersCommand.self,
             ExportCommand.self, ImportCommand.self, ReportCommand.self, CalendarCommand.self, ChannelCommand.self,
             PublishCommand.self,
-            PublicationsCommand.self,
+            PublicationsCommand.self, Open311Command.self,
         ]
     )
 }

@@ -218,10 +218,10 @@ import Testing
         run = try Self.run(["export", "ledger", "--out", "台账.csv", "--data", "demo"], in: folder)
         #expect(run.status == 0)
         let csv = Self.normalized(folder.appendingPathComponent("台账.csv").path)
-        #expect(run.out == "已导出 17 个问题（17 行）到 \(csv)，<n> KB，用时 <n> ms\n")
+        #expect(run.out == "已导出 18 个问题（18 行）到 \(csv)，<n> KB，用时 <n> ms\n")
         run = try Self.run(["import", "ledger", "台账.csv", "--dry-run", "--data", "demo"], in: folder)
         #expect(run.status == 0)
-        #expect(run.out.hasSuffix("工作表「Sheet1」：新增 0 个问题，更新 0 个，无变化 17 个，跳过 0 个。\n检查通过（--dry-run，未保存）。\n"))
+        #expect(run.out.hasSuffix("工作表「Sheet1」：新增 0 个问题，更新 0 个，无变化 18 个，跳过 0 个。\n检查通过（--dry-run，未保存）。\n"))
 
         run = try Self.run(["report", "progress", "--out", "报告.docx", "--data", "demo"], in: folder)
         #expect(run.status == 0)

@@ -77,6 +77,7 @@ import ZhenggaiTestSupport
         var channel: MessageChannel
         var pressing: Pressing
         var publication: Publication
+        var appeal: Appeal
     }
 
     static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
@@ -107,9 +108,17 @@ import ZhenggaiTestSupport
                 kind: .order, problemID: problem.id, text: "请限期报送", answerDue: TestStores.today.adding(days: 7)),
             by: .commandLine)
         let publication = try await Publishing.prepare(.init(sourceID: source.id), store: store, by: .commandLine)
+        try await store.saveAppealCategory(
+            AppealCategory(code: "T1", name: "测试", description: "", keywords: "", group: ""), by: .commandLine)
+        let registered = try await store.registerAppeal(
+            NewAppeal(
+                channel: .phone, kind: .help, category: "T1", areaID: unit.id, place: "", text: "测试诉求",
+                personName: "某人",
+                personPhone: ""), by: .commandLine)
+        let appeal = try await AppealDesk.dispatch(registered.id, to: unit.id, store: store, by: .commandLine)
         return Targets(
             unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence,
-            progress: progress, channel: channel, pressing: pressing, publication: publication)
+            progress: progress, channel: channel, pressing: pressing, publication: publication, appeal: appeal)
     }
 
     func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
@@ -125,6 +134,7 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{channelID}", with: t.channel.id.uuidString)
             .replacingOccurrences(of: "{pressingID}", with: t.pressing.id.uuidString)
             .replacingOccurrences(of: "{publicationID}", with: t.publication.id.uuidString)
+            .replacingOccurrences(of: "{appealID}", with: t.appeal.id.uuidString)
             .replacingOccurrences(of: "{cadence}", with: "quarterly")
             .replacingOccurrences(
                 of: "{start}", with: ReportPeriod.containing(TestStores.today, .quarter).start.iso)
@@ -176,6 +186,9 @@ import ZhenggaiTestSupport
             case .adminCalendarSet: "date=2027-02-06&kind=holiday&name=%E6%98%A5%E8%8A%82"
             case .adminCalendarYear: "year=2027"
             case .publicationCodes: "count=3"
+            case .appealRegister: "areaID=\(unit)&channel=phone&kind=help&category=T1&text=%E8%AF%89%E6%B1%82"
+            case .appealManage: "step=close"
+            case .appealHandle: "step=progress&note=%E5%8A%9E%E7%90%86"
             case .publicationWithdraw: "reason=%E6%B5%8B%E8%AF%95"
             default: nil
             }

@@ -78,6 +78,7 @@ import ZhenggaiTestSupport
         let foreign = try #require(all.first { $0.problem.unitName == "河口镇" })
         let pressed = try #require(try await store.pressings(in: .everything).first?.problemID)
         let publication = try #require(try await store.publicPublications().first)
+        let appeal = try #require(try await store.appeals(in: .everything).first { $0.reopened > 0 }?.id)
         let clerk = "qs_jingban"
         return [
             Page(name: "login", username: nil, path: "/login"),
@@ -121,6 +122,10 @@ import ZhenggaiTestSupport
             Page(name: "publication-form", username: clerk, path: SiteRoute.publicationForm.link(inspection.id)),
             Page(name: "publication", username: "qs_shuji", path: SiteRoute.publicationView.link(publication.id)),
             Page(name: "ratings", username: "qs_shuji", path: "/ratings"),
+            Page(name: "appeals", username: clerk, path: "/appeals"),
+            Page(name: "appeal", username: clerk, path: SiteRoute.appeal.link(appeal)),
+            Page(name: "appeal-statistics", username: clerk, path: "/appeals/statistics"),
+            Page(name: "public-appeals", username: nil, path: "/public/appeals"),
             Page(name: "error-forbidden", username: clerk, path: SiteRoute.problem.link(foreign.problem.id)),
             Page(name: "error-bad-query", username: clerk, path: "/ledger?per=0"),
         ]

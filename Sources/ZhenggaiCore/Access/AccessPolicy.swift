@@ -22,6 +22,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case manageReminders  // the group robots messages leave through, and the background jobs
     case publish  // prepare, withdraw a publication; hand out rating codes
     case approvePublication  // the secretary lets a prepared version go out
+    case manageAppeals  // 群众诉求: register, dispatch, reject, merge, close, visit back
+    case handleAppeals  // the department an appeal was sent to: progress, answer, dispute the dispatch
 
     /// The action as the predicate of a sentence: 「您没有权限在这个单位申请销号。」
     public var phrase: String {
@@ -47,6 +49,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .manageReminders: "管理提醒渠道和后台任务"
         case .publish: "准备或撤回公开内容"
         case .approvePublication: "审核公开内容"
+        case .manageAppeals: "受理、派单或办结群众诉求"
+        case .handleAppeals: "办理群众诉求"
         }
     }
 
@@ -73,6 +77,8 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .manageReminders: "提醒渠道和后台任务"
         case .publish: "公开公示"
         case .approvePublication: "审核公开"
+        case .manageAppeals: "诉求受理派单"
+        case .handleAppeals: "诉求办理"
         }
     }
 }
@@ -142,6 +148,8 @@ public enum AccessPolicy {
         case .manageCalendar, .manageReminders: [.admin]
         case .publish: [.admin, .secretary, .clerk]
         case .approvePublication: [.secretary]
+        case .manageAppeals: [.admin, .secretary, .clerk]
+        case .handleAppeals: [.admin, .secretary, .clerk, .leader]
         }
     }
 

@@ -8,6 +8,7 @@ public enum SourceKind: String, Codable, CaseIterable, Sendable {
     case specialCheck  // 专项检查
     case selfCheck  // 自查
     case democraticLife  // 民主生活会（对照检查）
+    case appeals  // 群众诉求: problems the public's appeals brought up
 
     public var label: String {
         switch self {
@@ -19,6 +20,7 @@ public enum SourceKind: String, Codable, CaseIterable, Sendable {
         case .specialCheck: "专项检查"
         case .selfCheck: "自查"
         case .democraticLife: "民主生活会"
+        case .appeals: "群众诉求"
         }
     }
 
@@ -33,6 +35,7 @@ public enum SourceKind: String, Codable, CaseIterable, Sendable {
         case .specialCheck: "ZX"
         case .selfCheck: "ZC"
         case .democraticLife: "MZ"
+        case .appeals: "QZ"
         }
     }
 

@@ -109,6 +109,10 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
     public var ratingMinimum = 10
     public var ratingThreshold = 60
     public var ratingMaxVeryDissatisfied = 5
+    /// 群众诉求 time limits in working days.
+    public var appealLimits = AppealLimits()
+    /// No rate is published from fewer appeals than this (a month of 3 appeals says nothing).
+    public var appealMinimumForRates = 5
 
     public static let defaultCadences: [Cadence] = [
         Cadence(key: "weekly", name: "周调度", period: .week, content: .dispatch),

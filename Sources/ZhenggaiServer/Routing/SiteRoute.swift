@@ -35,6 +35,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case publicIndex, publicPublication, publicNotice, publicQR, publicRateForm, publicRate
     case publicationForm, publicationPrepare, publicationView, publicationApprove, publicationWithdraw
     case publicationCodes, ratingsReport
+    case open311Discovery, open311Document, open311Post, open311Service, open311Request, open311Token
+    case appeals, appealRegister, appeal, appealManage, appealHandle, appealStatistics, publicAppeals
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -84,7 +86,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .passwordForm, .mySessions, .apiMySessions, .apiMe, .inbox, .apiMyInbox, .adminRhythm, .adminCalendar,
             .adminChannels, .adminChannel, .adminJobs, .periods, .period, .periodExport,
             .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicationForm,
-            .publicationView, .ratingsReport,
+            .publicationView, .ratingsReport, .open311Discovery, .open311Document, .open311Service, .open311Request,
+            .open311Token, .appeals, .appeal, .appealStatistics, .publicAppeals,
             .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
@@ -232,6 +235,17 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicationWithdraw: "/publications/{publicationID}/withdraw"
         case .publicationCodes: "/publications/{publicationID}/codes"
         case .ratingsReport: "/ratings"
+        case .open311Discovery: "/open311/{discoveryFile}"
+        case .open311Document, .open311Post: "/open311/v2/{document}"
+        case .open311Service: "/open311/v2/services/{serviceFile}"
+        case .open311Request: "/open311/v2/requests/{requestFile}"
+        case .open311Token: "/open311/v2/tokens/{tokenFile}"
+        case .appeals, .appealRegister: "/appeals"
+        case .appeal: "/appeals/{appealID}"
+        case .appealManage: "/appeals/{appealID}/manage"
+        case .appealHandle: "/appeals/{appealID}/handle"
+        case .appealStatistics: "/appeals/statistics"
+        case .publicAppeals: "/public/appeals"
         }
     }
 
@@ -239,6 +253,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         switch self {
         case .loginForm, .login, .logout, .apiLogin: .open
         case .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicRate: .open
+        case .open311Discovery, .open311Document, .open311Post, .open311Service, .open311Request, .open311Token,
+            .publicAppeals:
+            .open
         case .apiLogout, .apiMe, .apiChangePassword, .apiMySessions, .apiEndMySession, .passwordForm, .passwordChange,
             .mySessions, .endMySession, .inbox, .inboxRead, .apiMyInbox:
             .signedIn
@@ -284,6 +301,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicationForm, .publicationPrepare, .publicationWithdraw, .publicationCodes: .action(.publish)
         case .publicationView, .ratingsReport: .action(.read)
         case .publicationApprove: .action(.approvePublication)
+        case .appeals, .appeal, .appealStatistics: .action(.read)
+        case .appealRegister, .appealManage: .action(.manageAppeals)
+        case .appealHandle: .action(.handleAppeals)
         case .apiAuditLog: .action(.readAuditLog)
         }
     }

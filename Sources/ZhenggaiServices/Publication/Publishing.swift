@@ -121,6 +121,9 @@ public enum Reviewing {
         {
             throw StoreError.invalid(field: "群众评价", message: reason)
         }
-        return try await store.approveClosure(problemID: problemID, stage: stage, by: actor)
+        let approved = try await store.approveClosure(problemID: problemID, stage: stage, by: actor)
+        // A problem brought up by appeals answers them when it is closed.
+        if approved.status == .closed { try await AppealDesk.problemClosed(approved, store: store, by: actor) }
+        return approved
     }
 }

@@ -97,6 +97,31 @@ public enum Reminders {
                 inbox += 1
             }
         }
+        // 催办: appeals past their answer date, to the department's secretaries and clerks.
+        var pressedAppeals = 0
+        let lateAppeals = try await store.appeals(in: .everything, limit: 100_000).filter {
+            $0.status == .dispatched && ($0.dueOn.map { $0 < day } ?? false)
+        }
+        var appealsPerPerson: [UUID: [Appeal]] = [:]
+        for appeal in lateAppeals {
+            guard let path = try await store.appealPaths(appeal.id).department else { continue }
+            for person in nearest(.secretary, above: path) + nearest(.clerk, above: path) {
+                appealsPerPerson[person, default: []].append(appeal)
+            }
+        }
+        for (person, list) in appealsPerPerson {
+            let lines = list.sorted { $0.number < $1.number }.map {
+                "\($0.number) \($0.kind.label)：\(Redaction.phoneNumbers(in: String($0.text.prefix(30))))…｜"
+                    + "应于\($0.dueOn?.chinese ?? "")前答复，已超期"
+            }
+            if try await store.notify(
+                userID: person, day: day, kind: "appeal", title: "群众诉求催办：\(list.count) 件已超期",
+                body: RobotMessage.fit(header: ["以下群众诉求已超过答复期限，请尽快办理答复："], items: lines, footer: []),
+                link: "/appeals", dedupeKey: "appeals:\(person.uuidString):\(day.iso)")
+            {
+                pressedAppeals += 1
+            }
+        }
         var queued = 0
         for channel in try await store.channels(in: .everything) where channel.active {
             let list = items.filter { $0.task.unitPath.hasPrefix(channel.unitPath) }
@@ -109,7 +134,7 @@ public enum Reminders {
                 queued += 1
             }
         }
-        return "\(day.chinese)：提醒事项 \(items.count) 项，站内信 \(inbox) 人，群消息 \(queued) 条待发"
+        return "\(day.chinese)：提醒事项 \(items.count) 项，站内信 \(inbox) 人，诉求催办 \(pressedAppeals) 人，群消息 \(queued) 条待发"
     }
 
     /// One digest: overdue first, then by deadline; each line names the problem number and links to it.

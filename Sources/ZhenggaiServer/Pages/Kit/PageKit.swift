@@ -33,7 +33,8 @@ struct Layout: Encodable {
         self.notice = notice
         unread = caller.unread
         var links: [(SiteRoute, String)] = [
-            (.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.periods, "调度通报"), (.ratingsReport, "群众评价"),
+            (.home, "首页"), (.ledger, "整改台账"), (.sources, "来源与轮次"), (.periods, "调度通报"), (.appeals, "群众诉求"),
+            (.ratingsReport, "群众评价"),
             (.clusters, "共性问题"),
         ]
         let principal = caller.principal

@@ -1,0 +1,307 @@
+import Foundation
+import Vapor
+import ZhenggaiCore
+import ZhenggaiServices
+import ZhenggaiStore
+
+/// The appeals desk on the web: the list with the register form (受理), one appeal with its history and the
+/// steps the caller may take (派单, 不予受理, 办理, 答复, 办结, 回访, 并单, 转入台账), the month's statistics, and
+/// the public monthly page.
+enum AppealPages {
+    typealias Option = LedgerPage.Option
+
+    struct ListContext: Encodable {
+        struct Row: Encodable {
+            var link: String
+            var number: String
+            var kind: String
+            var text: String
+            var area: String
+            var department: String
+            var status: String
+            var due: String
+            var late: Bool
+        }
+        var layout: Layout
+        var rows: [Row]
+        var canRegister: Bool
+        var channels: [Option]
+        var kinds: [Option]
+        var categories: [Option]
+        var areas: [Option]
+        var values: [String: String]
+        var error: String?
+        var action = SiteRoute.appealRegister.link()
+        var statistics = SiteRoute.appealStatistics.link()
+    }
+
+    struct DetailContext: Encodable {
+        struct Event: Encodable {
+            var at: String
+            var who: String
+            var note: String
+        }
+        var layout: Layout
+        var number: String
+        var status: String
+        var kind: String
+        var channel: String
+        var category: String
+        var area: String
+        var place: String
+        var text: String
+        var person: String
+        var department: String
+        var due: String
+        var late: Bool
+        var answer: String?
+        var satisfaction: String?
+        var problemLink: String?
+        var events: [Event]
+        var canManage: Bool
+        var canHandle: Bool
+        var departments: [Option]
+        var levels: [Option]
+        var candidates: [Option]
+        var categories: [Option]
+        var manage: String
+        var handle: String
+        var error: String?
+        var isOpen: Bool
+        var registered: Bool
+        var dispatched: Bool
+        var answered: Bool
+        var closed: Bool
+    }
+
+    struct StatisticsContext: Encodable {
+        var layout: Layout?
+        var statistics: AppealStatistics
+        var monthLabel: String
+        var previous: String
+        var next: String?
+        var base: PublicPages.Base?
+    }
+
+    static func routes(store: Store) -> [Handler] {
+        @Sendable func list(_ request: Request, _ caller: Caller, values: [String: String] = [:], error: String? = nil)
+            async throws -> Response
+        {
+            let today = store.clock.today()
+            let appeals = try await store.appeals(in: caller.scope, limit: 300)
+            let areas = try await store.units(in: Scope(caller.principal, for: .manageAppeals))
+            let context = ListContext(
+                layout: Layout(title: "群众诉求", caller: caller, section: .appeals, notice: Pages.notice(request)),
+                rows: appeals.map { appeal in
+                    .init(
+                        link: SiteRoute.appeal.link(appeal.id), number: appeal.number, kind: appeal.kind.label,
+                        text: Text.excerpt(appeal.text, 40), area: appeal.areaName,
+                        department: appeal.departmentName ?? "—",
+                        status: appeal.status.label, due: appeal.dueOn?.chinese ?? "",
+                        late: appeal.status == .dispatched && (appeal.dueOn.map { $0 < today } ?? false))
+                },
+                canRegister: !areas.isEmpty,
+                channels: Appeal.Channel.allCases.map {
+                    Option(value: $0.rawValue, label: $0.label, selected: values["channel"] == $0.rawValue)
+                },
+                kinds: Appeal.Kind.allCases.map {
+                    Option(value: $0.rawValue, label: $0.label, selected: values["kind"] == $0.rawValue)
+                },
+                categories: try await store.appealCategories().map {
+                    Option(value: $0.code, label: $0.name, selected: values["category"] == $0.code)
+                },
+                areas: Pickers.units(areas, selected: values["areaID"] ?? ""), values: values, error: error)
+            return try await Pages.render(
+                request, "appeals", context, status: error == nil ? .ok : .unprocessableEntity)
+        }
+        @Sendable func detail(_ request: Request, _ caller: Caller, error: String? = nil) async throws -> Response {
+            let appeal = try await store.appeal(try request.id("appealID"))
+            let paths = try await store.appealPaths(appeal.id)
+            let canManage = AccessPolicy.allows(
+                caller.principal, .manageAppeals, on: AccessTarget(unitPath: paths.area))
+            let canHandle =
+                paths.department.map {
+                    AccessPolicy.allows(caller.principal, .handleAppeals, on: AccessTarget(unitPath: $0))
+                } ?? false
+            let today = store.clock.today()
+            let units = try await store.units(in: .everything).filter { !$0.isRetired }
+            let candidates =
+                canManage && appeal.status.isOpen ? try await AppealDesk.mergeCandidates(for: appeal, store: store) : []
+            let context = DetailContext(
+                layout: Layout(
+                    title: "群众诉求 \(appeal.number)", caller: caller, section: .appeals, notice: Pages.notice(request)),
+                number: appeal.number, status: appeal.status.label,
+                kind: appeal.kind.label + (appeal.urgent ? "（紧急）" : ""),
+                channel: appeal.channel.label,
+                category: try await store.appealCategories().first { $0.code == appeal.category }?.name
+                    ?? appeal.category,
+                area: appeal.areaName, place: appeal.place, text: appeal.text,
+                person: [appeal.personName, appeal.personPhone].filter { !$0.isEmpty }.joined(separator: " "),
+                department: appeal.departmentName ?? "未派单", due: appeal.dueOn.map { "\($0.chinese)前答复" } ?? "",
+                late: appeal.status == .dispatched && (appeal.dueOn.map { $0 < today } ?? false),
+                answer: appeal.answer,
+                satisfaction: appeal.satisfaction.flatMap(RatingLevel.init(rawValue:)).map {
+                    "\($0.label)" + (appeal.satisfactionReason.map { $0.isEmpty ? "" : "：\($0)" } ?? "")
+                },
+                problemLink: appeal.problemID.map { SiteRoute.problem.link($0) },
+                events: try await store.appealEvents(appeal.id).map {
+                    .init(at: LocalDate.chineseTime($0.at), who: $0.actorName, note: $0.note)
+                },
+                canManage: canManage, canHandle: canHandle,
+                departments: Pickers.units(units, selected: appeal.departmentID?.uuidString ?? ""),
+                levels: RatingLevel.allCases.map {
+                    Option(value: String($0.rawValue), label: $0.label, selected: false)
+                },
+                candidates: candidates.map {
+                    Option(
+                        value: $0.appeal.id.uuidString,
+                        label: "\($0.appeal.number) \(Text.excerpt($0.appeal.text, 30))（相似度 \(Int($0.score * 100))%）",
+                        selected: false)
+                },
+                categories: try await store.categories().map {
+                    Option(value: $0.code, label: "\($0.code) \($0.name)", selected: false)
+                },
+                manage: SiteRoute.appealManage.link(appeal.id), handle: SiteRoute.appealHandle.link(appeal.id),
+                error: error, isOpen: appeal.status.isOpen,
+                registered: appeal.status == .registered || appeal.status == .disputed,
+                dispatched: appeal.status == .dispatched, answered: appeal.status == .answered,
+                closed: appeal.status == .closed)
+            return try await Pages.render(request, "appeal", context, status: error == nil ? .ok : .unprocessableEntity)
+        }
+        @Sendable func step(_ request: Request, _ caller: Caller, _ body: () async throws -> Void) async throws
+            -> Response
+        {
+            do {
+                try await body()
+            } catch let error as StoreError {
+                return try await detail(request, caller, error: error.userMessage)
+            }
+            return Pages.redirect(request, to: SiteRoute.appeal.link(try request.id("appealID")), notice: .saved)
+        }
+        @Sendable func statistics(_ request: Request, scope: Scope, caller: Caller?) async throws -> Response {
+            let today = store.clock.today()
+            let month =
+                (try? request.query.get(String.self, at: "month"))
+                ?? String(format: "%04d-%02d", today.year, today.month)
+            let stats = try await AppealStatistics.compute(month: month, scope: scope, store: store)
+            let parts = month.split(separator: "-").compactMap { Int($0) }
+            let first = LocalDate(year: parts[0], month: parts[1], day: 1)!
+            let previous = first.adding(months: -1)
+            let next = first.adding(months: 1)
+            let route: SiteRoute = caller == nil ? .publicAppeals : .appealStatistics
+            let context = StatisticsContext(
+                layout: caller.map { Layout(title: "群众诉求统计", caller: $0, section: .appeals) },
+                statistics: stats, monthLabel: "\(first.year)年\(first.month)月",
+                previous: route.link(query: [("month", String(format: "%04d-%02d", previous.year, previous.month))]),
+                next: next <= today
+                    ? route.link(query: [("month", String(format: "%04d-%02d", next.year, next.month))]) : nil,
+                base: caller == nil ? PublicPages.Base(title: "群众诉求办理情况") : nil)
+            return try await Pages.render(request, caller == nil ? "public-appeals" : "appeal-statistics", context)
+        }
+        return [
+            Handler(.appeals) { request, caller in try await list(request, caller) },
+            Handler(
+                .appealRegister,
+                target: { request, _ in
+                    guard let id = FormInput(request).uuid("areaID") else { return .anywhere }
+                    return AccessTarget(unitPath: try await store.unit(id).path)
+                }
+            ) { request, caller in
+                let form = FormInput(request)
+                guard let areaID = form.uuid("areaID"), let channel = Appeal.Channel(rawValue: form["channel"]),
+                    let kind = Appeal.Kind(rawValue: form["kind"])
+                else { return try await list(request, caller, values: form.values, error: "请选择受理渠道、诉求类型和所在地区。") }
+                do {
+                    let appeal = try await AppealDesk.register(
+                        NewAppeal(
+                            channel: channel, kind: kind, urgent: form["urgent"] == "1", category: form["category"],
+                            areaID: areaID, place: form["place"], text: form["text"], personName: form["personName"],
+                            personPhone: form["personPhone"]), store: store, by: caller.actor)
+                    return Pages.redirect(request, to: SiteRoute.appeal.link(appeal.id), notice: .created)
+                } catch let error as StoreError {
+                    return try await list(request, caller, values: form.values, error: error.userMessage)
+                }
+            },
+            // The appeal (with the person's name and phone) is for its area's people and the department it
+            // was sent to.
+            Handler(
+                .appeal,
+                target: { request, caller in
+                    let paths = try await store.appealPaths(try request.id("appealID"))
+                    if let department = paths.department, caller.scope.contains(department) {
+                        return AccessTarget(unitPath: department)
+                    }
+                    return AccessTarget(unitPath: paths.area)
+                }
+            ) { request, caller in try await detail(request, caller) },
+            Handler(
+                .appealManage,
+                target: { request, _ in
+                    AccessTarget(unitPath: try await store.appealPaths(try request.id("appealID")).area)
+                }
+            ) { request, caller in
+                let id = try request.id("appealID")
+                let form = FormInput(request)
+                return try await step(request, caller) {
+                    switch form["step"] {
+                    case "dispatch":
+                        guard let department = form.uuid("departmentID") else {
+                            throw StoreError.invalid(field: "承办单位", message: "请选择承办单位。")
+                        }
+                        _ = try await AppealDesk.dispatch(id, to: department, store: store, by: caller.actor)
+                    case "reject":
+                        _ = try await AppealDesk.reject(id, reason: form["reason"], store: store, by: caller.actor)
+                    case "close": _ = try await AppealDesk.close(id, store: store, by: caller.actor)
+                    case "visit":
+                        guard let level = Int(form["level"]).flatMap(RatingLevel.init(rawValue:)) else {
+                            throw StoreError.invalid(field: "满意程度", message: "请选择满意程度。")
+                        }
+                        _ = try await AppealDesk.visit(
+                            id, level: level, reason: form["reason"], reopen: form["reopen"] == "1", store: store,
+                            by: caller.actor)
+                    case "merge":
+                        guard let target = form.uuid("into") else {
+                            throw StoreError.invalid(field: "主诉求", message: "请选择要并入的诉求。")
+                        }
+                        _ = try await AppealDesk.merge(id, into: target, store: store, by: caller.actor)
+                    case "ledger":
+                        let appeal = try await store.appeal(id)
+                        _ = try await AppealDesk.toProblem(
+                            [id], text: form["text"].isEmpty ? appeal.text : form["text"],
+                            categoryCode: form["categoryCode"],
+                            store: store, by: caller.actor)
+                    default: throw StoreError.invalid(field: "操作", message: "未知的操作。")
+                    }
+                }
+            },
+            Handler(
+                .appealHandle,
+                target: { request, _ in
+                    let paths = try await store.appealPaths(try request.id("appealID"))
+                    return AccessTarget(unitPath: paths.department ?? paths.area)
+                }
+            ) { request, caller in
+                let id = try request.id("appealID")
+                let form = FormInput(request)
+                return try await step(request, caller) {
+                    switch form["step"] {
+                    case "progress":
+                        _ = try await AppealDesk.progress(id, note: form["note"], store: store, by: caller.actor)
+                    case "answer":
+                        _ = try await AppealDesk.answer(id, text: form["text"], store: store, by: caller.actor)
+                    case "dispute":
+                        _ = try await AppealDesk.dispute(id, reason: form["reason"], store: store, by: caller.actor)
+                    default: throw StoreError.invalid(field: "操作", message: "未知的操作。")
+                    }
+                }
+            },
+            Handler(.appealStatistics) { request, caller in
+                try await statistics(request, scope: caller.scope, caller: caller)
+            },
+            Handler(open: .publicAppeals) { request, _ in
+                // The public sees the county's figures (never a person, never an appeal's text).
+                try await statistics(request, scope: .everything, caller: nil)
+            },
+        ]
+    }
+}

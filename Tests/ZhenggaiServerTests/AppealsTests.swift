@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import VaporTesting
+import ZhenggaiCore
+import ZhenggaiTestSupport
+
+@testable import ZhenggaiServer
+@testable import ZhenggaiServices
+@testable import ZhenggaiStore
+
+/// The appeals desk end to end: the loop per kind with its working-day limit, a dispute and re-dispatch, a
+/// reopening, 并单, the step into the ledger and back, the month's figures, and Open311 in JSON and XML.
+@Suite(.serialized) struct AppealsTests {
+    struct Desk {
+        var store: Store
+        var county: TestCounty
+        var clerk: AuditActor
+        var department: UnitNode
+    }
+
+    static func with(_ day: LocalDate, _ body: (Desk) async throws -> Void) async throws {
+        try await TestStores.withStore(clock: FixedClock(day.date.addingTimeInterval(9 * 3600))) { store in
+            let county = try await TestCounty.make(in: store)
+            let department = try await store.createUnit(
+                name: "县住建局", kind: .department, parentID: county.county.id, by: .commandLine)
+            for (code, name) in [("HJWS", "环境卫生"), ("NCJF", "农村建房")] {
+                try await store.saveAppealCategory(
+                    AppealCategory(code: code, name: name, description: name, keywords: name, group: "测试"),
+                    by: .commandLine)
+            }
+            try await store.setAppealRoute(
+                category: "HJWS", areaID: county.township.id, departmentID: county.township.id, by: .commandLine)
+            try await store.setAppealRoute(category: "NCJF", areaID: nil, departmentID: department.id, by: .commandLine)
+            let clerk = AuditActor(try await county.user(store, "qs_clerk", .clerk, at: county.township))
+            try await body(Desk(store: store, county: county, clerk: clerk, department: department))
+        }
+    }
+
+    static func new(_ desk: Desk, _ kind: Appeal.Kind, _ category: String, _ text: String) -> NewAppeal {
+        NewAppeal(
+            channel: .phone, kind: kind, category: category, areaID: desk.county.village.id, place: "村口",
+            text: text, personName: "王大爷", personPhone: "13900001111")
+    }
+
+    /// Registered on 中秋 2026-09-25: limits count working days from the next, across 国庆 (10-01 to 10-07 off,
+    /// Saturday 10-10 worked): 10 working days end on 10-15, 15 on 10-22.
+    @Test(arguments: [
+        (Appeal.Kind.consultation, "2026-09-29"), (.help, "2026-10-15"), (.complaint, "2026-10-22"),
+        (.report, "2026-10-22"), (.suggestion, "2026-10-15"),
+    ])
+    func theLoopForEachKindCountsWorkingDays(kind: Appeal.Kind, due: String) async throws {
+        try await Self.with(LocalDate(year: 2026, month: 9, day: 25)!) { desk in
+            let store = desk.store
+            let appeal = try await AppealDesk.register(
+                Self.new(desk, kind, "HJWS", "垃圾池没人清运"), store: store, by: desk.clerk)
+            #expect(appeal.status == .dispatched && appeal.departmentName == "青山镇")
+            #expect(appeal.dueOn == LocalDate(iso: due), "\(kind)")
+            _ = try await AppealDesk.progress(appeal.id, note: "已安排清运", store: store, by: desk.clerk)
+            _ = try await AppealDesk.answer(appeal.id, text: "已清运，并每周清运一次", store: store, by: desk.clerk)
+            let closed = try await AppealDesk.close(appeal.id, store: store, by: desk.clerk)
+            #expect(closed.status == .closed)
+            let visited = try await AppealDesk.visit(
+                appeal.id, level: .verySatisfied, reason: "", reopen: false, store: store, by: desk.clerk)
+            #expect(visited.satisfaction == 5)
+            let history = try await store.appealEvents(appeal.id).map(\.kind)
+            #expect(history == ["register", "dispatch", "progress", "answer", "close", "visit"])
+        }
+    }
+
+    @Test func disputedReroutedReopenedMergedAndIntoTheLedger() async throws {
+        try await Self.with(LocalDate(year: 2026, month: 11, day: 2)!) { desk in
+            let store = desk.store
+            // Sent by the table to the county's 住建局, which disputes it; the dispatcher sends it to the town.
+            let house = try await AppealDesk.register(
+                Self.new(desk, .help, "NCJF", "危房翻建审批没有结果"), store: store, by: desk.clerk)
+            #expect(house.departmentID == desk.department.id)
+            await #expect(throws: StoreError.self) {
+                try await AppealDesk.dispute(house.id, reason: " ", store: store, by: desk.clerk)
+            }
+            let disputed = try await AppealDesk.dispute(house.id, reason: "审批在镇里", store: store, by: desk.clerk)
+            #expect(disputed.status == .disputed)
+            let rerouted = try await AppealDesk.dispatch(
+                house.id, to: desk.county.township.id, store: store, by: desk.clerk)
+            #expect(rerouted.status == .dispatched && rerouted.departmentName == "青山镇")
+
+            // Dissatisfied for cause: the same department again, with a new limit.
+            _ = try await AppealDesk.answer(house.id, text: "已受理审批", store: store, by: desk.clerk)
+            _ = try await AppealDesk.close(house.id, store: store, by: desk.clerk)
+            let reopened = try await AppealDesk.visit(
+                house.id, level: .dissatisfied, reason: "只说受理了，没有结果", reopen: true, store: store, by: desk.clerk)
+            #expect(reopened.status == .dispatched && reopened.reopened == 1 && reopened.satisfaction == 2)
+
+            // 并单: the engine proposes the earlier appeal; merged ones get the answer and close with it.
+            let first = try await AppealDesk.register(
+                Self.new(desk, .complaint, "HJWS", "石门村垃圾池长期未清运，夏天臭味严重"), store: store, by: desk.clerk)
+            let second = try await AppealDesk.register(
+                Self.new(desk, .complaint, "HJWS", "石门村的垃圾池长期没人清运，臭味严重"), store: store, by: desk.clerk)
+            let candidates = try await AppealDesk.mergeCandidates(for: second, store: store)
+            #expect(candidates.first?.appeal.id == first.id)
+            _ = try await AppealDesk.merge(second.id, into: first.id, store: store, by: desk.clerk)
+            _ = try await AppealDesk.answer(first.id, text: "已清运", store: store, by: desk.clerk)
+            _ = try await AppealDesk.close(first.id, store: store, by: desk.clerk)
+            let merged = try await store.appeal(second.id)
+            #expect(merged.status == .merged && merged.answer == "已清运" && merged.closedAt != nil)
+
+            // Into the ledger: a problem in the town's 「群众诉求」 source; closing it answers the appeal.
+            let many = try await AppealDesk.register(
+                Self.new(desk, .complaint, "HJWS", "污水直排河道"), store: store, by: desk.clerk)
+            let problem = try await AppealDesk.toProblem(
+                [many.id], text: "村庄污水直排问题群众反映集中", categoryCode: "B6", store: store, by: desk.clerk)
+            #expect(try await store.appeal(many.id).problemID == problem.id)
+            #expect(try await store.source(problem.sourceID).kind == .appeals)
+            #expect(problem.number.hasPrefix("QZ"))
+
+            // The month: 4 received appeals, figures only from 5 up (the county's minimum), so rates are "—".
+            let month = try await AppealStatistics.compute(month: "2026-11", scope: .everything, store: store)
+            #expect(month.total.received == 4 && month.total.accepted == 3)
+            #expect(month.total.onTimeRate == "—")
+        }
+    }
+
+    @Test func open311InJsonAndXmlUpToClosedWithNotes() async throws {
+        try await Self.with(LocalDate(year: 2026, month: 11, day: 2)!) { desk in
+            let store = desk.store
+            let key = try await store.addOpen311Key(name: "12345热线", by: .commandLine)
+            let settings = AppConfiguration(store: store.configuration, bcryptCost: 4)
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                ZhenggaiApp.configure(app, settings: settings, store: store)
+            }) { app in
+                for format in ["json", "xml"] {
+                    var headers = HTTPHeaders()
+                    headers.contentType = .urlEncodedForm
+                    let posted = try await app.testing().sendRequest(
+                        .POST, "/open311/v2/requests.\(format)", headers: headers,
+                        body: ByteBuffer(
+                            string: "api_key=\(key.key)&service_code=HJWS&address_string=%E7%9F%B3%E9%97%A8%E6%9D%91"
+                                + "&description=%E5%9E%83%E5%9C%BE&first_name=Test&phone=13911112222&attribute%5Bkind%5D=complaint"
+                        ))
+                    #expect(posted.status == .ok, "\(format)")
+                    let body = String(buffer: posted.body)
+                    #expect(!body.contains("13911112222") && !body.contains("Test"))
+                    let token = try #require(body.firstMatch(of: /[0-9a-f]{8}-[0-9a-f-]{27}/).map { String($0.0) })
+                    let polled = String(
+                        buffer: try await app.testing().sendRequest(.GET, "/open311/v2/tokens/\(token).\(format)").body)
+                    let number = try #require(polled.firstMatch(of: /SQ2026-\d{5}/).map { String($0.0) })
+                    let appeal = try #require(try await store.appeal(number: number))
+                    #expect(
+                        appeal.areaName == "石门村" && appeal.kind == .complaint && appeal.personPhone == "13911112222")
+                    _ = try await AppealDesk.answer(
+                        appeal.id, text: "已清运，联系人电话13800001234", store: store, by: desk.clerk)
+                    _ = try await AppealDesk.close(appeal.id, store: store, by: desk.clerk)
+                    let read = String(
+                        buffer: try await app.testing().sendRequest(.GET, "/open311/v2/requests/\(number).\(format)")
+                            .body)
+                    #expect(read.contains("closed") && read.contains("已办结：已清运"), "\(read)")
+                    #expect(!read.contains("13800001234") && !read.contains("13911112222"))
+                }
+                let wrong = try await app.testing().sendRequest(.GET, "/open311/v2/services.yaml")
+                #expect(wrong.status == .badRequest && String(buffer: wrong.body).hasPrefix("<?xml"))
+                // The public month page: figures, never a person or an appeal's words.
+                let page = String(
+                    buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11").body)
+                #expect(page.contains("群众诉求办理情况") && !page.contains("王大爷") && !page.contains("垃圾"))
+            }
+        }
+    }
+}
