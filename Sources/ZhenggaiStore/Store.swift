@@ -115,6 +115,7 @@ public final class Store: Sendable {
         migrations.add(V7_Rhythm())
         migrations.add(V8_Publication())
         migrations.add(V9_Appeals())
+        migrations.add(V10_Search())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

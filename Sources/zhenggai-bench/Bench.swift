@@ -9,7 +9,7 @@ import ZhenggaiBenchmarks
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhenggai-bench", abstract: "基准测试（请用 release 构建：swift build -c release）",
-        subcommands: [Ledger.self, Similar.self])
+        subcommands: [Ledger.self, Similar.self, Seed.self])
 
     struct Similar: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,16 +40,43 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "数据目录") var data = "zhenggai-bench-data"
 
         func run() async throws {
-            var logger = Logger(label: "zhenggai-bench")
-            logger.logLevel = .warning
-            do {
+            try await quietly { logger in
                 let result = try await LedgerBenchmark.run(
                     dataDirectory: data, problems: problems, rounds: rounds, logger: logger)
                 print(result.description)
-            } catch {
-                FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
-                throw ExitCode.failure
             }
         }
+    }
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "为负载测试准备数据（bench/load/run.sh 调用）：生成问题，输出县管理员的令牌和若干任务编号")
+        @Option(help: "问题数") var problems = 100_000
+        @Option(help: "数据目录（设置 DATABASE_URL 时只存佐证材料）") var data = "zhenggai-bench-data"
+        @Option(help: "输出多少个任务编号（写入测试轮流向这些任务填报进展）") var tasks = 64
+
+        func run() async throws {
+            try await quietly { logger in
+                let seeded = try await LoadSeed.run(
+                    dataDirectory: data, problems: problems, tasks: tasks, logger: logger)
+                print("TOKEN=\(seeded.token)")
+                print("TASKS=\(seeded.taskIDs.map(\.uuidString).joined(separator: ","))")
+                print("PROBLEMS=\(seeded.problems)")
+                print("SEED_SECONDS=\(String(format: "%.1f", seeded.seconds))")
+            }
+        }
+    }
+}
+
+/// Runs a store-backed benchmark with the store's own logging at warning, so the figures are not
+/// buried in info lines; a failure is one line in Chinese and a failing exit status.
+private func quietly(_ body: (Logger) async throws -> Void) async throws {
+    var logger = Logger(label: "zhenggai-bench")
+    logger.logLevel = .warning
+    do {
+        try await body(logger)
+    } catch {
+        FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
+        throw ExitCode.failure
     }
 }

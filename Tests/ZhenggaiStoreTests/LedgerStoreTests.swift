@@ -188,6 +188,50 @@ struct LedgerStoreTests {
         }
     }
 
+    /// The search index only chooses candidates: for every query, the rows are exactly those the plain
+    /// substring scan (text case-sensitive, number case-insensitive) finds, after edits too.
+    @Test func indexedTextSearchFindsWhatTheScanFinds() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let source = try await c.county.source(store, by: c.inspector)
+            let texts = [
+                "村级财务管理不规范，部分村存在白条入账、大额现金支付现象。", "“三重一大”事项集体决策制度执行不严格", "公车私用问题整改不到位",
+                "白条", "ABC abc 混合 Case 100%", "涉农补贴资金未按规定及时拨付到户（第2项）", "白 条分开写", "條例學習不深入（繁体）",
+            ]
+            var problems: [Problem] = []
+            for text in texts {
+                problems.append(
+                    try await store.createProblem(
+                        NewProblem(sourceID: source.id, text: text, categoryCode: "B4"), by: clerk))
+            }
+            // An edit re-indexes: the old words are no longer found, the new ones are.
+            let edited = try await store.updateProblem(
+                problems[2].id, version: problems[2].version, Store.ProblemChanges(text: "公务用车管理不规范"), by: clerk)
+            var stored = problems
+            stored[2] = edited
+            let queries = [
+                "白条", "白", "条入账", "白条入账、大额", "公车", "公务用车", "“三重一大”", "abc", "ABC", "Case 1", "100%", "%", "（第2项）",
+                "條例", "条例", "白 条", "不到位", "不存在的词", problems[0].number.lowercased(),
+                String(problems[3].number.suffix(3)),
+                problems[5].number + "x",
+            ]
+            let scope = Scope(subtree: c.county.county.path)
+            for query in queries {
+                let found = try await store.ledger(
+                    LedgerFilter(scope: scope, text: query), paging: try Paging(perPage: 50), today: TestStores.today
+                ).rows.map(\.problem.number).sorted()
+                let scanned = stored.filter {
+                    $0.text.contains(query) || $0.number.uppercased().contains(query.uppercased())
+                }.map(\.number).sorted()
+                #expect(found == scanned, "「\(query)」")
+                let total = try await store.counts(LedgerFilter(scope: scope, text: query), today: TestStores.today)
+                    .total
+                #expect(total == scanned.count, "「\(query)」")
+            }
+        }
+    }
+
     @Test func changingOneAuditRowByHandIsFound() async throws {
         try await TestStores.withStore { store in
             let c = try await cast(store)

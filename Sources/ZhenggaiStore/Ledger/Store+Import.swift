@@ -212,6 +212,9 @@ extension Store {
         model.version += 1
         model.updatedAt = tx.now
         try await model.save(on: tx.db)
+        if changes.text != nil {
+            try await Self.indexSearch(problemID: id, text: model.text, number: model.number, on: tx.db)
+        }
         try await tx.record(
             "problem.update", entity: "problem", id: id.uuidString, unitPath: model.unitPath, before: before,
             after: Self.problem(model, unitName: unitName))

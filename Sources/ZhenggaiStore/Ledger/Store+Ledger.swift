@@ -74,6 +74,14 @@ extension Store {
             query.filter(.sql(embed: "\(ident: "problems").\(ident: "next_deadline") < \(bind: today.iso)"))
         }
         if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            // The index chooses the candidates (Store+Search.swift); the substring test below decides.
+            if let match = ProblemSearch.query(text, sqlite: isSQLite) {
+                let candidates: SQLQueryString =
+                    isSQLite
+                    ? "SELECT \(ident: "problem_id") FROM \(ident: "problem_search") WHERE \(ident: "problem_search") MATCH \(bind: match)"
+                    : "SELECT \(ident: "problem_id") FROM \(ident: "problem_search") WHERE \(ident: "grams") @@ to_tsquery('simple', \(bind: match))"
+                query.filter(.sql(embed: "\(ident: "problems").\(ident: "id") IN (\(candidates))"))
+            }
             if isSQLite {
                 // instr is a plain substring search: no wildcards to escape, and faster than LIKE over a
                 // scan of every problem's text. Numbers compare upper-cased, as LIKE would ignore case.

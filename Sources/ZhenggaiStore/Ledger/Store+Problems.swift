@@ -152,6 +152,7 @@ extension Store {
         model.createdAt = tx.now
         model.updatedAt = tx.now
         try await model.create(on: tx.db)
+        try await Self.indexSearch(problemID: model.id!, text: model.text, number: model.number, on: tx.db)
         let problem = Self.problem(model, unitName: unit.name)
         try await tx.record(
             "problem.create", entity: "problem", id: model.id!.uuidString, unitPath: unit.path, before: nil,
@@ -195,6 +196,9 @@ extension Store {
             model.version += 1
             model.updatedAt = tx.now
             try await model.save(on: tx.db)
+            if changes.text != nil {
+                try await Self.indexSearch(problemID: id, text: model.text, number: model.number, on: tx.db)
+            }
             let after = Self.problem(model, unitName: unitName)
             try await tx.record(
                 "problem.update", entity: "problem", id: id.uuidString, unitPath: model.unitPath, before: before,

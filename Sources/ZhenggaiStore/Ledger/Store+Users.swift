@@ -129,10 +129,11 @@ extension Store {
 
     func user(_ model: UserModel, on database: any Database) async throws -> User {
         let rows = try await RoleGrantModel.query(on: database).filter(\.$userID == model.id!).all()
+        let units = try await UnitModel.query(on: database).filter(\.$id ~~ rows.map(\.unitID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
         var grants: [User.Grant] = []
         for row in rows {
-            guard let unit = try await UnitModel.find(row.unitID, on: database), let role = Role(rawValue: row.role)
-            else { continue }
+            guard let unit = byID[row.unitID], let role = Role(rawValue: row.role) else { continue }
             grants.append(User.Grant(role: role, unitID: row.unitID, unitName: unit.name, unitPath: unit.path))
         }
         grants.sort { ($0.unitPath.count, $0.role, $0.unitName) < ($1.unitPath.count, $1.role, $1.unitName) }
@@ -167,14 +168,41 @@ extension Store {
         return (token, csrf)
     }
 
+    /// The session behind a token, with its user and grants, in one statement: every request of every app
+    /// server asks this first, so it is one round trip, not one per grant (docs/benchmarks.md).
     public func session(token: String) async throws -> SessionInfo? {
-        guard
-            let model = try await SessionModel.query(on: db).filter(\.$tokenHash == Self.tokenHash(token)).first(),
-            model.expiresAt > clock.now(),
-            let userModel = try await UserModel.find(model.userID, on: db), userModel.active
+        let rows = try await sql.raw(
+            """
+            SELECT s.id AS session_id, s.csrf_token, s.kind, s.expires_at, u.id AS user_id, u.username,
+              u.display_name, u.active, u.must_change_password, g.role, g.unit_id, un.name AS unit_name,
+              un.path AS unit_path
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN units un ON un.id = g.unit_id
+            WHERE s.token_hash = \(bind: Self.tokenHash(token))
+            """
+        ).all()
+        guard let first = rows.first, try first.decode(column: "active", as: Bool.self),
+            try first.decode(column: "expires_at", as: Date.self) > clock.now()
         else { return nil }
+        var grants: [User.Grant] = []
+        for row in rows {
+            guard let roleName = try row.decode(column: "role", as: String?.self), let role = Role(rawValue: roleName),
+                let unitID = try row.decode(column: "unit_id", as: UUID?.self),
+                let unitName = try row.decode(column: "unit_name", as: String?.self),
+                let unitPath = try row.decode(column: "unit_path", as: String?.self)
+            else { continue }
+            grants.append(User.Grant(role: role, unitID: unitID, unitName: unitName, unitPath: unitPath))
+        }
+        grants.sort { ($0.unitPath.count, $0.role, $0.unitName) < ($1.unitPath.count, $1.role, $1.unitName) }
+        let user = User(
+            id: try first.decode(column: "user_id", as: UUID.self),
+            username: try first.decode(column: "username", as: String.self),
+            displayName: try first.decode(column: "display_name", as: String.self), active: true, grants: grants,
+            mustChangePassword: try first.decode(column: "must_change_password", as: Bool.self))
         return SessionInfo(
-            id: model.id!, user: try await user(userModel, on: db), csrfToken: model.csrfToken, kind: model.kind)
+            id: try first.decode(column: "session_id", as: UUID.self), user: user,
+            csrfToken: try first.decode(column: "csrf_token", as: String.self),
+            kind: try first.decode(column: "kind", as: String.self))
     }
 
     public func recordLoginAttempt(username: String, address: String, succeeded: Bool) async throws {

@@ -1,0 +1,46 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+// The ledger's text search on an index (issue 15; Store+Search.swift says why character pairs): an FTS5
+// table on SQLite, a tsvector with a GIN index on PostgreSQL, filled from the problems already stored.
+struct V10_Search: AsyncMigration {
+    var name: String { "v10-search" }
+
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        let sqlite = sql.dialect.name == "sqlite"
+        if sqlite {
+            // detail=none: only which problems hold a pair, no positions; queries are AND/OR of pairs.
+            try await sql.raw(
+                "CREATE VIRTUAL TABLE problem_search USING fts5(problem_id UNINDEXED, grams, tokenize = 'ascii', detail = none)"
+            ).run()
+        } else {
+            try await sql.raw("CREATE TABLE problem_search (problem_id UUID PRIMARY KEY, grams TSVECTOR NOT NULL)")
+                .run()
+            try await sql.raw("CREATE INDEX problem_search_grams ON problem_search USING GIN (grams)").run()
+        }
+        var after: String? = nil
+        while true {
+            var query = sql.select().columns("id", "number", "text").from("problems").orderBy("number").limit(2_000)
+            if let after { query = query.where("number", .greaterThan, after) }
+            let rows = try await query.all()
+            guard !rows.isEmpty else { break }
+            // One transaction per chunk: on SQLite a commit per row would cost a sync per row.
+            try await database.transaction { tx in
+                for row in rows {
+                    try await Store.indexSearch(
+                        problemID: try row.decode(column: "id", as: UUID.self),
+                        text: try row.decode(column: "text", as: String.self),
+                        number: try row.decode(column: "number", as: String.self), on: tx)
+                }
+            }
+            after = try rows.last!.decode(column: "number", as: String.self)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("DROP TABLE problem_search").run()
+    }
+}
