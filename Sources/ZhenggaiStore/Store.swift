@@ -104,6 +104,9 @@ public final class Store: Sendable {
             // WAL: readers never block the writer and a crash never leaves a half-written page.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
+            // The one connection's page cache: SQLite's default of 2 MB made every ledger request re-read the
+            // index pages it had just read from the file (docs/benchmarks.md); 64 MB holds a county's indexes.
+            try await sql.raw("PRAGMA cache_size=-65536").run()
         }
         let migrations = Migrations()
         migrations.add(V1_LedgerSchema())
@@ -116,6 +119,7 @@ public final class Store: Sendable {
         migrations.add(V8_Publication())
         migrations.add(V9_Appeals())
         migrations.add(V10_Search())
+        migrations.add(V11_LedgerReads())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

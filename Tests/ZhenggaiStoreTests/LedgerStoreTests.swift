@@ -188,6 +188,33 @@ struct LedgerStoreTests {
         }
     }
 
+    /// The ledger shows each problem's latest progress: by its date, not by when it was entered, never a
+    /// withdrawn one, and nothing for a problem without progress.
+    @Test func theLedgerShowsTheLatestProgressThatStands() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let source = try await c.county.source(store, by: c.inspector)
+            var tasks: [RectificationTask] = []
+            for text in ["村级财务管理不规范。", "公车私用问题整改不到位。"] {
+                let problem = try await store.createProblem(
+                    NewProblem(sourceID: source.id, text: text, outlinePath: [], categoryCode: "B4"), by: clerk)
+                tasks.append(try await store.createTask(problemID: problem.id, fields(leader: c.leader.id), by: clerk))
+            }
+            let today = TestStores.today
+            let latestEntry = try await store.addProgress(taskID: tasks[0].id, date: today, text: "本周", by: clerk)
+            _ = try await store.addProgress(taskID: tasks[0].id, date: today.adding(days: -14), text: "两周前", by: clerk)
+            _ = try await store.addProgress(taskID: tasks[0].id, date: today.adding(days: -7), text: "上周", by: clerk)
+            func latest() async throws -> [String?] {
+                try await store.ledger(LedgerFilter(scope: .everything), paging: Paging(), today: today).rows
+                    .map(\.latestProgress)
+            }
+            #expect(try await latest() == ["\(today.chinese) 本周", nil])
+            try await store.withdraw(.progress, latestEntry.id, reason: "录入有误", asAdmin: true, by: clerk)
+            #expect(try await latest() == ["\(today.adding(days: -7).chinese) 上周", nil])
+        }
+    }
+
     /// The search index only chooses candidates: for every query, the rows are exactly those the plain
     /// substring scan (text case-sensitive, number case-insensitive) finds, after edits too.
     @Test func indexedTextSearchFindsWhatTheScanFinds() async throws {

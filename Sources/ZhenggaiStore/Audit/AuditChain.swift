@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ZhenggaiCore
 
 /// The audit log is a hash chain: each entry's hash covers its content and the previous entry's hash,
 /// so changing, removing or reordering any row breaks every hash after it.
@@ -24,7 +25,7 @@ public enum AuditChain {
             bytes.append(contentsOf: utf8)
             bytes.append(0x1E)
         }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: bytes).hexString
     }
 
     static func hash(of entry: AuditEntryModel) -> String {

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import ZhenggaiCore
 
 /// What may be uploaded as 佐证材料: office documents, PDFs and pictures, checked by their first bytes and
 /// not only by the name, so a renamed executable or script is refused.
@@ -64,6 +65,6 @@ public enum EvidenceFiles {
     }
 
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexString
     }
 }

@@ -9,8 +9,9 @@ extension Store {
         let query = ProblemModel.query(on: db)
         // A root that holds the only top-level unit covers every problem: filtering on it would only cost a
         // scan that the number index could otherwise skip.
-        let tops = try await UnitModel.query(on: db).filter(\.$parentID == nil).all()
-        let coversAll = filter.scope.isEverything || (tops.count == 1 && filter.scope.roots.contains(tops[0].path))
+        let tops = try await sql.select().column("path").from("units").where("parent_id", .is, SQLLiteral.null).limit(2)
+            .all().map { try $0.decode(column: "path", as: String.self) }
+        let coversAll = filter.scope.isEverything || (tops.count == 1 && filter.scope.roots.contains(tops[0]))
         if !coversAll {
             query.group(.or) { group in
                 // No roots means no scope: match nothing rather than everything.
@@ -78,7 +79,10 @@ extension Store {
             if let match = ProblemSearch.query(text, sqlite: isSQLite) {
                 let candidates: SQLQueryString =
                     isSQLite
-                    ? "SELECT \(ident: "problem_id") FROM \(ident: "problem_search") WHERE \(ident: "problem_search") MATCH \(bind: match)"
+                    ? """
+                    SELECT \(ident: "problem_id") FROM \(ident: "problem_search_keys") WHERE \(ident: "key") IN \
+                    (SELECT rowid FROM \(ident: "problem_search") WHERE \(ident: "problem_search") MATCH \(bind: match))
+                    """
                     : "SELECT \(ident: "problem_id") FROM \(ident: "problem_search") WHERE \(ident: "grams") @@ to_tsquery('simple', \(bind: match))"
                 query.filter(.sql(embed: "\(ident: "problems").\(ident: "id") IN (\(candidates))"))
             }
@@ -139,10 +143,16 @@ extension Store {
         case .updated: query.sort(\.$updatedAt, .descending).sort(\.$number)
         case .category: query.sort(\.$categoryCode).sort(\.$number)
         }
-        // Ids first: the page is chosen on a covering index, then only its rows are read whole.
-        let ids = try await query.field(\.$id).range(((page - 1) * perPage)..<(page * perPage)).all().compactMap(\.id)
+        // Ids first: the page is chosen on a covering index, then only its rows are read whole. Both as SQL
+        // rows: a Fluent model per row reflects over its properties at run time, which cost more than the
+        // queries themselves (docs/benchmarks.md).
+        query.field(\.$id).range(((page - 1) * perPage)..<(page * perPage))
+        let ids = try await sql.raw("\(SQLQueryConverter(delegate: PlainConverter()).convert(query.query))").all()
+            .map { try $0.decode(column: "problems_id", as: UUID.self) }
         let byID = Dictionary(
-            uniqueKeysWithValues: try await ProblemModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+            uniqueKeysWithValues: try await problems(ProblemModel.query(on: db).filter(\.$id ~~ ids)).map {
+                ($0.id, $0)
+            })
         let rows = try await rows(for: ids.compactMap { byID[$0] }, today: today)
         return LedgerPage(rows: rows, total: total, page: page, perPage: perPage)
     }
@@ -155,18 +165,17 @@ extension Store {
         let query = try await filtered(filter)
         if let number { query.filter(\.$number > number) }
         query.sort(\.$number).limit(min(max(1, limit), 5_000))
-            .field(\.$id).field(\.$number).field(\.$sourceID).field(\.$unitID).field(\.$unitPath).field(\.$text)
+        return try await rows(for: try await problems(query), today: today)
+    }
+
+    /// The problems a Fluent query selects, run as SQL and read row by row: no Fluent model per problem.
+    func problems(_ query: QueryBuilder<ProblemModel>) async throws -> [Problem] {
+        query.field(\.$id).field(\.$number).field(\.$sourceID).field(\.$unitID).field(\.$unitPath).field(\.$text)
             .field(\.$outlinePath).field(\.$categoryCode).field(\.$status).field(\.$recurrences)
             .field(\.$closureStatement).field(\.$requestedBy).field(\.$firstReviewedBy).field(\.$closedOn)
             .field(\.$relapsedBy).field(\.$createdAt).field(\.$version)
-        // The same query as the page builds, run as SQL and read row by row: no Fluent model per problem.
         let statement = SQLQueryConverter(delegate: PlainConverter()).convert(query.query)
-        let problems = try await sql.raw("\(statement)").all().map(Self.problem(row:))
-        return try await rows(for: problems, today: today)
-    }
-
-    func rows(for models: [ProblemModel], today: LocalDate) async throws -> [LedgerRow] {
-        try await rows(for: models.map { Self.problem($0, unitName: "") }, today: today)
+        return try await sql.raw("\(statement)").all().map(Self.problem(row:))
     }
 
     func rows(for problems: [Problem], today: LocalDate) async throws -> [LedgerRow] {
@@ -180,9 +189,16 @@ extension Store {
         // SQLKit rows, not Fluent models, for the same reason as `tasks(of:)`.
         for start in stride(from: 0, to: ids.count, by: 2_000) {
             let chunk = Array(ids[start..<min(start + 2_000, ids.count)])
-            let entries = try await sql.select().columns("problem_id", "on_date", "text").from("progress_entries")
-                .where("problem_id", .in, chunk).where("withdrawn_at", .is, SQLLiteral.null)
-                .orderBy("on_date").orderBy("created_at").all()
+            // Only the latest entry of each problem is read, found by walking the progress_latest index (V11)
+            // backwards: a problem pressed weekly for a year has fifty, and reading them all cost more than the
+            // rest of the page (docs/benchmarks.md).
+            let entries = try await sql.raw(
+                """
+                SELECT pe.problem_id, pe.on_date, pe.text FROM problems pr JOIN progress_entries pe ON pe.id = \
+                (SELECT q.id FROM progress_entries q WHERE q.problem_id = pr.id AND q.withdrawn_at IS NULL \
+                ORDER BY q.on_date DESC, q.created_at DESC LIMIT 1) WHERE pr.id IN (\(binds: chunk))
+                """
+            ).all()
             for entry in entries {
                 let onDate = try entry.decode(column: "on_date", as: String.self)
                 let day = LocalDate(iso: onDate)?.chinese ?? onDate

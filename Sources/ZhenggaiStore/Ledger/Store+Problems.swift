@@ -292,8 +292,12 @@ extension Store {
 
     func unitNames(_ ids: Set<UUID>) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        let models = try await UnitModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
-        return Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.name) })
+        // SQL rows rather than models: asked on every ledger page (Store.units(in:) says why).
+        let rows = try await sql.select().columns("id", "name").from("units").where("id", .in, Array(ids)).all()
+        return Dictionary(
+            uniqueKeysWithValues: try rows.map {
+                (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "name", as: String.self))
+            })
     }
 
     func userNames(_ ids: Set<UUID>) async throws -> [UUID: String] {
@@ -305,9 +309,13 @@ extension Store {
     // MARK: Categories
 
     public func categories() async throws -> [Category] {
-        try await CategoryModel.query(on: db).sort(\.$sort).sort(\.$id).all().map {
-            Category(code: $0.id!, name: $0.name, group: $0.groupName)
-        }
+        try await sql.select().columns("code", "name", "group_name").from("categories").orderBy("sort").orderBy("code")
+            .all().map {
+                Category(
+                    code: try $0.decode(column: "code", as: String.self),
+                    name: try $0.decode(column: "name", as: String.self),
+                    group: try $0.decode(column: "group_name", as: String.self))
+            }
     }
 
     public func saveCategory(_ category: Category, by actor: AuditActor) async throws -> Category {

@@ -66,11 +66,16 @@ extension Store {
         guard let sql = database as? any SQLDatabase else { return }
         let document = ProblemSearch.document(text: text, number: number)
         if sql.dialect.name == "sqlite" {
-            try await sql.raw("DELETE FROM problem_search WHERE problem_id = \(bind: problemID)").run()
+            // Keyed by rowid (V10_Search): the old entry, if any, goes by its key, and the new one takes it.
             try await sql.raw(
-                "INSERT INTO problem_search (problem_id, grams) VALUES (\(bind: problemID), \(bind: document))"
-            )
-            .run()
+                "INSERT INTO problem_search_keys (problem_id) VALUES (\(bind: problemID)) ON CONFLICT (problem_id) DO NOTHING"
+            ).run()
+            try await sql.raw(
+                "DELETE FROM problem_search WHERE rowid = (SELECT key FROM problem_search_keys WHERE problem_id = \(bind: problemID))"
+            ).run()
+            try await sql.raw(
+                "INSERT INTO problem_search (rowid, grams) SELECT key, \(bind: document) FROM problem_search_keys WHERE problem_id = \(bind: problemID)"
+            ).run()
         } else {
             try await sql.raw(
                 """

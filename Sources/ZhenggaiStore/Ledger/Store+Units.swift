@@ -72,12 +72,26 @@ extension Store {
     public func units(in scope: Scope) async throws -> [UnitNode] {
         let roots = scope.roots
         guard !roots.isEmpty else { return [] }
-        let models = try await UnitModel.query(on: db).group(.or) { group in
-            for root in roots { group.filter(\.$path, .custom("LIKE"), "\(root)%") }
-        }.all()
-        return models.map(Self.unit).sorted {
-            ($0.path.count, $0.name, $0.id.uuidString) < ($1.path.count, $1.name, $1.id.uuidString)
+        // SQLKit rows, not Fluent models: every page asks this for its unit picker, and building a model
+        // reflects over its properties at run time, which cost more than the query (docs/benchmarks.md).
+        let rows = try await sql.select().columns("id", "name", "kind", "parent_id", "path", "retired_on").from("units")
+            .where { group in
+                for root in roots { group.orWhere("path", .like, "\(root)%") }
+                return group
+            }
+            .all()
+        let units = try rows.map { row in
+            UnitNode(
+                id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                kind: UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .township,
+                parentID: try row.decode(column: "parent_id", as: UUID?.self),
+                path: try row.decode(column: "path", as: String.self),
+                retiredOn: try row.decode(column: "retired_on", as: String?.self).flatMap(LocalDate.init(iso:)))
         }
+        return units.map { ($0.path.count, $0.name, $0.id.uuidString, $0) }.sorted {
+            ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2)
+        }
+        .map(\.3)
     }
 
     public func unitCount() async throws -> Int { try await UnitModel.query(on: db).count() }

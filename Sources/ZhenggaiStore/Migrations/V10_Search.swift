@@ -11,9 +11,14 @@ struct V10_Search: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         let sqlite = sql.dialect.name == "sqlite"
         if sqlite {
-            // detail=none: only which problems hold a pair, no positions; queries are AND/OR of pairs.
+            // An FTS5 row is found fast only by its rowid: each problem gets an integer key, so rewriting one
+            // problem's entry is a lookup, not a scan of the whole index (a column of an FTS5 table has no
+            // index of its own). detail=none: only which problems hold a pair; queries are AND/OR of pairs.
             try await sql.raw(
-                "CREATE VIRTUAL TABLE problem_search USING fts5(problem_id UNINDEXED, grams, tokenize = 'ascii', detail = none)"
+                "CREATE TABLE problem_search_keys (key INTEGER PRIMARY KEY, problem_id BLOB NOT NULL UNIQUE)"
+            ).run()
+            try await sql.raw(
+                "CREATE VIRTUAL TABLE problem_search USING fts5(grams, tokenize = 'ascii', detail = none)"
             ).run()
         } else {
             try await sql.raw("CREATE TABLE problem_search (problem_id UUID PRIMARY KEY, grams TSVECTOR NOT NULL)")
@@ -42,5 +47,6 @@ struct V10_Search: AsyncMigration {
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("DROP TABLE problem_search").run()
+        if sql.dialect.name == "sqlite" { try await sql.raw("DROP TABLE problem_search_keys").run() }
     }
 }

@@ -160,7 +160,7 @@ extension Store {
     // MARK: Ratings
 
     static func hash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hexString
     }
 
     /// Codes the unit hands out (printed for a 评议会, or a signed link): 10 characters each, kept only as

@@ -260,7 +260,7 @@ enum PublicPages {
     static func cached(
         _ request: Request, tag raw: String, modified: Date?, _ make: () async throws -> Response
     ) async throws -> Response {
-        let digest = SHA256.hash(data: Data(raw.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(raw.utf8)).prefix(12).hexString
         let etag = "\"\(digest)\""
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .eTag, value: etag)
