@@ -131,8 +131,9 @@ extension Store {
     ) async throws -> LedgerPage {
         let page = paging.page
         let perPage = paging.perPage
-        let total = try await filtered(filter).count()
+        // One filter built once (it reads the units table): the count runs on a copy of it.
         let query = try await filtered(filter)
+        let total = try await query.copy().count()
         switch sort {
         case .number: query.sort(\.$number)
         case .deadline:

@@ -48,7 +48,7 @@ enum ProblemSearch {
     /// query is a single character, which only the scan can answer. The first 32 pairs choose enough.
     static func query(_ text: String, sqlite: Bool) -> String? {
         let textTokens = Array(textPairs(text).prefix(32))
-        let numberTokens = Array(numberPairs(text.uppercased()).prefix(32))
+        let numberTokens = Array(numberPairs(text).prefix(32))
         guard !textTokens.isEmpty else { return nil }
         let and = sqlite ? " AND " : " & "
         let or = sqlite ? " OR " : " | "
