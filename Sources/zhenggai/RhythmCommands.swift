@@ -134,29 +134,35 @@ struct CalendarCommand: AsyncParsableCommand {
 
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "channel", abstract: "提醒渠道：企业微信、钉钉群机器人",
+        commandName: "channel", abstract: "提醒渠道：企业微信、钉钉群机器人，电子邮件",
         subcommands: [Add.self, List.self, Test.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "为单位新增群机器人")
+        static let configuration = CommandConfiguration(abstract: "为单位新增群机器人或邮件收件人")
         @Option(help: "单位（名称或编号）") var unit: String
-        @Option(help: "wecom（企业微信）或 dingtalk（钉钉）") var kind: String
-        @Option(help: "机器人的 Webhook 地址") var webhook: String
+        @Option(help: "wecom（企业微信）、dingtalk（钉钉）或 email（电子邮件）") var kind: String
+        @Option(help: "机器人的 Webhook 地址（wecom、dingtalk）") var webhook: String?
         @Option(help: "钉钉“加签”密钥") var secret: String?
+        @Option(help: "收件邮箱，多个以逗号分隔（email；邮件服务器见 ZHENGGAI_SMTP_URL）") var to: String?
         @OptionGroup var options: DataOption
 
         func run() async throws {
             guard let kind = MessageChannel.Kind(rawValue: kind) else {
-                throw ValidationError(
-                    kind == "email"
-                        ? "本版本尚不支持邮件渠道（SMTP），请使用 wecom 或 dingtalk" : "--kind 应为 wecom 或 dingtalk")
+                throw ValidationError("--kind 应为 wecom、dingtalk 或 email")
             }
-            let (unit, webhook, secret) = (unit, webhook, secret)
+            let target: String
+            switch (kind, webhook, to) {
+            case (.email, nil, let to?): target = to
+            case (.email, _, _): throw ValidationError("邮件渠道请用 --to 指定收件邮箱（不用 --webhook）")
+            case (_, let webhook?, nil): target = webhook
+            default: throw ValidationError("群机器人请用 --webhook 指定地址（--to 只用于 email）")
+            }
+            let (unit, secret) = (unit, secret)
             let channel = try await Zhenggai.run {
                 try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                     let node = try await store.unit(named: unit)
                     return try await store.addChannel(
-                        unitID: node.id, kind: kind, target: webhook, secret: secret, by: .commandLine)
+                        unitID: node.id, kind: kind, target: target, secret: secret, by: .commandLine)
                 }
             }
             print("已新增提醒渠道 \(channel.id.uuidString)（\(channel.unitName)，\(channel.kind.label)）")
@@ -175,7 +181,7 @@ struct ChannelCommand: AsyncParsableCommand {
             }
             for channel in channels {
                 print(
-                    "\(channel.id.uuidString)\t\(channel.unitName)\t\(channel.kind.label)\t\(URL(string: channel.target)?.host ?? "")"
+                    "\(channel.id.uuidString)\t\(channel.unitName)\t\(channel.kind.label)\t\(channel.destination)"
                         + "\t\(channel.active ? "启用" : "已停用")")
             }
         }
@@ -189,9 +195,12 @@ struct ChannelCommand: AsyncParsableCommand {
         func run() async throws {
             guard let channelID = UUID(uuidString: id) else { throw ValidationError("渠道编号格式不对：\(id)") }
             let delivery = try await Zhenggai.run {
-                try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                let mail = try AppConfiguration.load(
+                    dataDirectory: options.data, environment: ProcessInfo.processInfo.environment
+                ).mail
+                return try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                     let channel = try await store.channel(channelID)
-                    try await Reminders.test(channel, store: store, by: "命令行")
+                    try await Reminders.test(channel, store: store, by: "命令行", mail: mail)
                     return try await store.deliveries(of: channelID, limit: 1).first
                 }
             }

@@ -243,13 +243,13 @@ struct JobsCommand: AsyncParsableCommand {
             }
             let day = parsed
             let outcome = try await Zhenggai.run {
-                try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                let settings = try AppConfiguration.load(
+                    dataDirectory: options.data, environment: ProcessInfo.processInfo.environment)
+                return try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
                     try await Jobs.run(
                         job, store: store, logger: commandLogger(), day: day, force: true,
                         holder: "command-line:\(ProcessInfo.processInfo.processIdentifier)",
-                        publicURL: try AppConfiguration.load(
-                            dataDirectory: options.data, environment: ProcessInfo.processInfo.environment
-                        ).publicURL)
+                        publicURL: settings.publicURL, mail: settings.mail)
                 }
             }
             switch outcome {

@@ -12,6 +12,8 @@ import Testing
         var status: Int32
         var out: String
         var err: String
+        /// Standard output before ids became placeholders, for a command that needs the id printed.
+        var rawOut = ""
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -54,7 +56,7 @@ import Testing
         process.waitUntilExit()
         return Run(
             status: process.terminationStatus, out: normalized(String(decoding: outData, as: UTF8.self)),
-            err: normalized(String(decoding: errData, as: UTF8.self)))
+            err: normalized(String(decoding: errData, as: UTF8.self)), rawOut: String(decoding: outData, as: UTF8.self))
     }
 
     /// Ids, durations and sizes become placeholders.
@@ -112,7 +114,7 @@ import Testing
             run.out
                 == """
                 purge-sessions\t清理过期会话和登录记录\t每 60 分钟\t尚未运行
-                reminders\t每个工作日上午发送整改提醒（站内信、企业微信、钉钉）\t每 10 分钟\t尚未运行
+                reminders\t每个工作日上午发送整改提醒（站内信、企业微信、钉钉、电子邮件）\t每 10 分钟\t尚未运行
                 period-reports\t周调度、月督查、季通报：结束的期间定格数据\t每 60 分钟\t尚未运行
 
                 """)
@@ -122,6 +124,26 @@ import Testing
         run = try Self.run(["jobs", "run", "nope"], in: folder)
         #expect(run.status == 64)
         #expect(run.err.hasPrefix("Error: 没有名为「nope」的后台任务；可用：purge-sessions、reminders、period-reports\n"))
+
+        // An e-mail channel: recipients checked, listed; a test without a mail server says what is missing.
+        run = try Self.run(
+            ["channel", "add", "--unit", "青山镇", "--kind", "email", "--webhook", "https://x.example.cn/"], in: folder)
+        #expect(run.status == 64)
+        #expect(run.err.contains("邮件渠道请用 --to 指定收件邮箱"))
+        run = try Self.run(["channel", "add", "--unit", "青山镇", "--kind", "email", "--to", "dzb"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.err.contains("“dzb”不是有效的邮箱地址"))
+        run = try Self.run(
+            ["channel", "add", "--unit", "青山镇", "--kind", "email", "--to", "dzb@qs.example.cn;zhen@qs.example.cn"],
+            in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.hasSuffix("（青山镇，电子邮件）\n"))
+        let channelID = String(run.rawOut.dropFirst("已新增提醒渠道 ".count).prefix(36))
+        run = try Self.run(["channel", "list"], in: folder)
+        #expect(run.out == "<id>\t青山镇\t电子邮件\tdzb@qs.example.cn, zhen@qs.example.cn\t启用\n")
+        run = try Self.run(["channel", "test", channelID], in: folder)
+        #expect(run.status == 1)
+        #expect(run.out.contains("测试消息未送达：未配置邮件服务器（ZHENGGAI_SMTP_URL、ZHENGGAI_SMTP_FROM）"), "\(run.out)")
 
         run = try Self.run(["backup", "backup.sqlite"], in: folder)
         #expect(run.status == 0)

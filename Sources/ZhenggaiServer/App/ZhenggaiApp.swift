@@ -77,7 +77,9 @@ public enum ZhenggaiApp {
         app.lifecycle.use(IndexWarmer(similarity: similarity))
         if settings.runJobs {
             app.lifecycle.use(
-                JobStarter(runner: JobRunner(store: store, logger: app.logger, publicURL: settings.publicURL)))
+                JobStarter(
+                    runner: JobRunner(
+                        store: store, logger: app.logger, publicURL: settings.publicURL, mail: settings.mail)))
         }
         let api = LedgerAPI(store: store, settings: settings)
         let handlers: [Handler] =

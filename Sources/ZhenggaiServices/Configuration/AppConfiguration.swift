@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// The address people open the site at (behind a proxy it differs from host:port): links in messages
     /// and on printed notices start with it. Without it, messages carry no links, only the numbers.
     public var publicURL: String?
+    /// The mail server for e-mail channels (ZHENGGAI_SMTP_URL and ZHENGGAI_SMTP_FROM); none without them.
+    public var mail: MailSettings?
 
     public var evidenceLimitBytes: Int { store.evidenceLimitBytes }
 
@@ -32,7 +34,7 @@ public struct AppConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, store: StoreConfiguration, secureCookies: Bool = false,
         sessionHours: Int = 12, bcryptCost: Int = 12, maxFailedLogins: Int = 5, lockoutMinutes: Int = 15,
         deadlineThresholds: DeadlineLight.Thresholds = .init(), logLevel: Logger.Level = .info, runJobs: Bool = false,
-        publicURL: String? = nil
+        publicURL: String? = nil, mail: MailSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -46,6 +48,7 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.runJobs = runJobs
         self.publicURL = publicURL
+        self.mail = mail
     }
 
     /// The environment variables read, with what each accepts (README lists them too).
@@ -56,6 +59,9 @@ public struct AppConfiguration: Sendable {
         ("ZHENGGAI_SECURE_COOKIES", "true/false（或 1/0）：会话 Cookie 是否仅经 HTTPS 发送"),
         ("ZHENGGAI_JOBS", "true/false：serve 是否运行后台任务（默认 true）"),
         ("ZHENGGAI_PUBLIC_URL", "网站对外地址，如 https://zhenggai.example.gov.cn：提醒消息和公示栏二维码中的链接以此开头"),
+        ("ZHENGGAI_SMTP_URL", "邮件服务器，smtp://用户名:密码@主机:587（STARTTLS）或 smtps://…:465；邮件提醒渠道用"),
+        ("ZHENGGAI_SMTP_FROM", "发件地址，如 zhenggai@example.gov.cn（设置 ZHENGGAI_SMTP_URL 时必填）"),
+        ("ZHENGGAI_SMTP_CA_FILE", "邮件服务器证书由内网 CA 签发时，该 CA 证书（PEM）的路径"),
         ("LOG_LEVEL", "trace、debug、info、notice、warning、error、critical"),
     ]
 
@@ -123,12 +129,21 @@ public struct AppConfiguration: Sendable {
                 problems.append("ZHENGGAI_PUBLIC_URL=\(raw) 应为 http:// 或 https:// 开头的网址")
             }
         }
+        var mail: MailSettings?
+        if let raw = value("ZHENGGAI_SMTP_URL") {
+            switch MailSettings.parse(
+                url: raw, from: value("ZHENGGAI_SMTP_FROM"), caFile: value("ZHENGGAI_SMTP_CA_FILE"))
+            {
+            case .success(let settings): mail = settings
+            case .failure(let error): problems.append(error.description)
+            }
+        }
         let configuration = AppConfiguration(
             host: host, port: port,
             store: StoreConfiguration(
                 backend: backend, dataDirectory: folder, evidenceInDatabase: inDatabase, evidenceLimitBytes: limit),
             secureCookies: flag("ZHENGGAI_SECURE_COOKIES", default: false), logLevel: logLevel,
-            runJobs: flag("ZHENGGAI_JOBS", default: true), publicURL: publicURL)
+            runJobs: flag("ZHENGGAI_JOBS", default: true), publicURL: publicURL, mail: mail)
         problems += configuration.problems
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         return configuration

@@ -25,13 +25,19 @@ public struct JobContext: Sendable {
     public var dayGiven: Bool
     /// ZHENGGAI_PUBLIC_URL: links in messages start with it.
     public var publicURL: String?
+    /// ZHENGGAI_SMTP_*: the mail server for e-mail channels, if the county has one.
+    public var mail: MailSettings?
 
-    public init(store: Store, logger: Logger, day: LocalDate, dayGiven: Bool = false, publicURL: String? = nil) {
+    public init(
+        store: Store, logger: Logger, day: LocalDate, dayGiven: Bool = false, publicURL: String? = nil,
+        mail: MailSettings? = nil
+    ) {
         self.store = store
         self.logger = logger
         self.day = day
         self.dayGiven = dayGiven
         self.publicURL = publicURL
+        self.mail = mail
     }
 }
 
@@ -52,14 +58,15 @@ public enum Jobs {
     /// the lock.
     public static func run(
         _ job: any Job, store: Store, logger: Logger, day: LocalDate? = nil, force: Bool, holder: String,
-        publicURL: String? = nil
+        publicURL: String? = nil, mail: MailSettings? = nil
     ) async throws -> Outcome {
         let lease = max(600, job.interval)
         guard
             try await store.acquireJob(job.name, holder: holder, lease: lease, interval: job.interval, force: force)
         else { return .skipped }
         let context = JobContext(
-            store: store, logger: logger, day: day ?? store.clock.today(), dayGiven: day != nil, publicURL: publicURL)
+            store: store, logger: logger, day: day ?? store.clock.today(), dayGiven: day != nil, publicURL: publicURL,
+            mail: mail)
         do {
             let summary = try await job.run(context)
             try await store.finishJob(job.name, holder: holder, succeeded: true, message: summary)
@@ -80,28 +87,33 @@ public actor JobRunner {
     let logger: Logger
     let jobs: [any Job]
     let publicURL: String?
+    let mail: MailSettings?
     /// This process, for the lock row: any app server may take any job.
     let holder: String
     var loop: Task<Void, Never>?
 
-    public init(store: Store, logger: Logger, jobs: [any Job] = Jobs.all, publicURL: String? = nil) {
+    public init(
+        store: Store, logger: Logger, jobs: [any Job] = Jobs.all, publicURL: String? = nil, mail: MailSettings? = nil
+    ) {
         self.store = store
         self.logger = logger
         self.jobs = jobs
         self.publicURL = publicURL
+        self.mail = mail
         holder =
             "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
     }
 
     public func start(checkEvery seconds: Double = 60) {
         guard loop == nil else { return }
-        let (store, logger, jobs, holder, publicURL) = (store, logger, jobs, holder, publicURL)
+        let (store, logger, jobs, holder, publicURL, mail) = (store, logger, jobs, holder, publicURL, mail)
         loop = Task {
             while !Task.isCancelled {
                 for job in jobs where !Task.isCancelled {
                     do {
                         _ = try await Jobs.run(
-                            job, store: store, logger: logger, force: false, holder: holder, publicURL: publicURL)
+                            job, store: store, logger: logger, force: false, holder: holder, publicURL: publicURL,
+                            mail: mail)
                     } catch {
                         logger.error("job could not start", metadata: ["job": .string(job.name), "error": "\(error)"])
                     }

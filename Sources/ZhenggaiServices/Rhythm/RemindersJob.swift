@@ -14,7 +14,7 @@ public import ZhenggaiStore
 public struct RemindersJob: Job {
     public init() {}
     public var name: String { "reminders" }
-    public var label: String { "每个工作日上午发送整改提醒（站内信、企业微信、钉钉）" }
+    public var label: String { "每个工作日上午发送整改提醒（站内信、企业微信、钉钉、电子邮件）" }
     /// Often enough that a failed send is retried within minutes; the day's digest is made once.
     public var interval: TimeInterval { 600 }
 
@@ -181,7 +181,7 @@ public enum Reminders {
         for _ in 0..<limit {
             guard let delivery = try await store.claimDelivery() else { break }
             let channel = try await store.channel(delivery.channelID)
-            let outcome = await send(delivery.payload, to: channel, at: store.clock.now())
+            let outcome = await send(delivery, to: channel, at: store.clock.now(), mail: context.mail)
             switch outcome {
             case .success:
                 try await store.finishDelivery(delivery.id, sent: true, error: nil, retryAt: nil)
@@ -208,8 +208,25 @@ public enum Reminders {
         case failure(String)
     }
 
-    /// One POST to the robot; a 200 with `errcode` 0 (or none) is a success.
-    static func send(_ payload: String, to channel: MessageChannel, at date: Date) async -> SendOutcome {
+    /// One POST to the robot (a 200 with `errcode` 0, or none, is a success), or one message handed to the
+    /// mail server.
+    static func send(_ delivery: Delivery, to channel: MessageChannel, at date: Date, mail: MailSettings?) async
+        -> SendOutcome
+    {
+        let payload = delivery.payload
+        if channel.kind == .email {
+            guard let mail else { return .failure("未配置邮件服务器（ZHENGGAI_SMTP_URL、ZHENGGAI_SMTP_FROM）") }
+            guard let content = RobotMessage.mail(payload) else { return .failure("待发邮件内容无法读取") }
+            let message = MailMessage(
+                from: mail.from, to: channel.target.components(separatedBy: ", "), subject: content.subject,
+                text: content.text, messageID: "\(delivery.id.uuidString.lowercased())@zhenggai", date: date)
+            do {
+                try await SMTPClient.send(message, with: mail)
+                return .success
+            } catch {
+                return .failure(error.description)
+            }
+        }
         let address =
             channel.kind == .dingtalk && channel.secret != nil
             ? RobotMessage.signedURL(channel.target, secret: channel.secret!, at: date) : channel.target
@@ -245,11 +262,14 @@ extension Calendar {
 
 extension Reminders {
     /// A test message to one channel, sent now (the admin waits for the answer, at most a few seconds).
-    public static func test(_ channel: MessageChannel, store: Store, by name: String) async throws {
+    public static func test(_ channel: MessageChannel, store: Store, by name: String, mail: MailSettings?)
+        async throws
+    {
         let text =
             "### 整改系统测试消息\n> \(name) 于 \(LocalDate.chineseTime(store.clock.now())) 发送\n收到此消息，说明\(channel.unitName)的提醒渠道设置正确。"
         let payload = RobotMessage.payload(kind: channel.kind, title: "整改系统测试消息", text: text)
         try await store.enqueueDelivery(channelID: channel.id, dedupeKey: "test:\(UUID().uuidString)", payload: payload)
-        _ = try await deliver(JobContext(store: store, logger: Logger(label: "reminders"), day: store.clock.today()))
+        _ = try await deliver(
+            JobContext(store: store, logger: Logger(label: "reminders"), day: store.clock.today(), mail: mail))
     }
 }

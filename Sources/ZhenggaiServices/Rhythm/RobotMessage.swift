@@ -3,7 +3,8 @@ public import Foundation
 public import ZhenggaiStore
 
 /// What a group robot receives: 企业微信 `{"msgtype": "markdown", "markdown": {"content": …}}`, 钉钉
-/// `{"msgtype": "markdown", "markdown": {"title": …, "text": …}}` (signed when a secret is set).
+/// `{"msgtype": "markdown", "markdown": {"title": …, "text": …}}` (signed when a secret is set). For e-mail
+/// the queue keeps `{"subject": …, "text": …}`, the same message as plain text.
 public enum RobotMessage {
     /// 企业微信 refuses markdown content over 4,096 bytes; 钉钉 takes more, but one limit keeps both readable.
     public static let maxBytes = 4_096
@@ -13,11 +14,35 @@ public enum RobotMessage {
             switch kind {
             case .wecom: ["msgtype": "markdown", "markdown": ["content": text]]
             case .dingtalk: ["msgtype": "markdown", "markdown": ["title": title, "text": text]]
+            case .email: ["subject": title, "text": plainText(text)]
             }
         let data =
             (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The robots' markdown as a mail reader shows it: `[ZG-1](https://…)` becomes `ZG-1（https://…）`,
+    /// heading marks, quote marks and bold marks go.
+    public static func plainText(_ markdown: String) -> String {
+        markdown.split(separator: "\n", omittingEmptySubsequences: false).map { raw -> String in
+            var line = String(raw)
+            for mark in ["### ", "## ", "# ", "> "] where line.hasPrefix(mark) {
+                line.removeFirst(mark.count)
+                break
+            }
+            line = line.replacingOccurrences(of: "**", with: "")
+            return line.replacingOccurrences(
+                of: #"\[([^\]\n]*)\]\(([^)\s]*)\)"#, with: "$1（$2）", options: .regularExpression)
+        }.joined(separator: "\n")
+    }
+
+    /// The subject and text queued for an e-mail channel.
+    public static func mail(_ payload: String) -> (subject: String, text: String)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+            let subject = object["subject"] as? String, let text = object["text"] as? String
+        else { return nil }
+        return (subject, text)
     }
 
     /// Lines joined until the limit: whole lines only (never a character cut in half), and when some do not

@@ -30,15 +30,17 @@ public struct InboxMessage: Sendable, Equatable {
     public var read: Bool
 }
 
-/// Where messages for a unit go: a 企业微信 or 钉钉 group robot.
+/// Where messages for a unit go: a 企业微信 or 钉钉 group robot (`target` is its webhook), or e-mail through
+/// the county's mail server (`target` is the list of recipients).
 public struct MessageChannel: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case wecom, dingtalk
+        case wecom, dingtalk, email
 
         public var label: String {
             switch self {
             case .wecom: "企业微信群机器人"
             case .dingtalk: "钉钉群机器人"
+            case .email: "电子邮件"
             }
         }
     }
@@ -51,6 +53,11 @@ public struct MessageChannel: Sendable, Equatable {
     public var target: String
     public var secret: String?
     public var active: Bool
+
+    /// What an admin is shown: the robot's host (the rest of a webhook is its key) or the recipients.
+    public var destination: String {
+        kind == .email ? target : URL(string: target)?.host ?? ""
+    }
 }
 
 public struct Delivery: Sendable, Equatable {
@@ -190,11 +197,26 @@ extension Store {
     )
         async throws -> MessageChannel
     {
-        let address = target.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let url = URL(string: address), url.scheme == "https" || url.scheme == "http", url.host != nil,
-            address.count <= 500
-        else {
-            throw StoreError.invalid(field: "地址", message: "应为机器人的 Webhook 地址（https://…）。")
+        let address: String
+        let audited: [String: String]
+        if kind == .email {
+            let recipients = target.split(whereSeparator: { ",;，；、 \n\t".contains($0) }).map(String.init)
+            guard !recipients.isEmpty, recipients.count <= 20 else {
+                throw StoreError.invalid(field: "收件地址", message: "请填写 1 到 20 个邮箱地址，以逗号分隔。")
+            }
+            if let wrong = recipients.first(where: { !Self.isMailAddress($0) }) {
+                throw StoreError.invalid(field: "收件地址", message: "“\(wrong.prefix(60))”不是有效的邮箱地址。")
+            }
+            address = recipients.joined(separator: ", ")
+            audited = ["to": address]
+        } else {
+            address = target.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let url = URL(string: address), url.scheme == "https" || url.scheme == "http", url.host != nil,
+                address.count <= 500
+            else {
+                throw StoreError.invalid(field: "地址", message: "应为机器人的 Webhook 地址（https://…）。")
+            }
+            audited = ["host": url.host ?? ""]
         }
         let key = secret?.trimmingCharacters(in: .whitespacesAndNewlines)
         let id = ids.next()
@@ -207,14 +229,24 @@ extension Store {
                   \(bind: key?.isEmpty == false ? key : nil), \(bind: true), \(bind: tx.now.timeIntervalSince1970))
                 """
             ).run()
-            // The audit log keeps the kind and the unit, not the webhook's key nor the secret.
+            // The audit log keeps the kind, the unit and the recipients, not the webhook's key nor the secret.
             try await tx.record(
                 "channel.add", entity: "channel", id: id.uuidString, unitPath: unit.path, before: nil,
-                after: ["kind": kind.rawValue, "unit": unit.name, "host": url.host ?? ""])
+                after: audited.merging(["kind": kind.rawValue, "unit": unit.name]) { $1 })
             return MessageChannel(
                 id: id, unitID: unitID, unitPath: unit.path, unitName: unit.name, kind: kind, target: address,
                 secret: key?.isEmpty == false ? key : nil, active: true)
         }
+    }
+
+    /// local@domain with no space, bracket, quote or line break (they would break the SMTP command), one @, a
+    /// dotted domain; the rest is the mail server's to judge.
+    public static func isMailAddress(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), address.utf8.count <= 254,
+            !address.contains(where: { $0.isWhitespace || $0.isNewline || "<>()[],;:\"\\".contains($0) })
+        else { return false }
+        return !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
     }
 
     public func setChannelActive(_ id: UUID, _ active: Bool, by actor: AuditActor) async throws {

@@ -13,7 +13,7 @@ enum RhythmPages {
 
     static func routes(store: Store, settings: AppConfiguration, similarity: SimilarityService) -> [Handler] {
         inboxRoutes(store: store) + settingsRoutes(store: store) + calendarRoutes(store: store)
-            + channelRoutes(store: store) + periodRoutes(store: store)
+            + channelRoutes(store: store, mail: settings.mail) + periodRoutes(store: store)
             + pressingRoutes(store: store, settings: settings, similarity: similarity)
     }
 
@@ -309,6 +309,8 @@ enum RhythmPages {
         var kinds: [Option]
         var errors: FieldErrors
         var values: [String: String]
+        /// Without ZHENGGAI_SMTP_URL an e-mail channel can be set up, but nothing will leave: say so.
+        var mailConfigured: Bool
         var action = SiteRoute.adminChannelCreate.link()
         var jobs = SiteRoute.adminJobs.link()
     }
@@ -347,7 +349,7 @@ enum RhythmPages {
         var jobs: [Row]
     }
 
-    static func channelRoutes(store: Store) -> [Handler] {
+    static func channelRoutes(store: Store, mail: MailSettings?) -> [Handler] {
         @Sendable func render(
             _ request: Request, _ caller: Caller, errors: FieldErrors = FieldErrors(), values: [String: String] = [:]
         ) async throws -> Response {
@@ -357,12 +359,12 @@ enum RhythmPages {
                 channels: try await store.channels(in: scope).map {
                     ChannelsContext.Row(
                         link: SiteRoute.adminChannel.link($0.id), unitName: $0.unitName, kind: $0.kind.label,
-                        host: URL(string: $0.target)?.host ?? "", signed: $0.secret != nil, active: $0.active)
+                        host: $0.destination, signed: $0.secret != nil, active: $0.active)
                 },
                 units: Pickers.units(try await store.units(in: scope), selected: values["unitID"] ?? ""),
                 kinds: MessageChannel.Kind.allCases.map {
                     Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values["kind"])
-                }, errors: errors, values: values)
+                }, errors: errors, values: values, mailConfigured: mail != nil)
             return try await Pages.render(
                 request, "admin-channels", context, status: errors.summary == nil ? .ok : .unprocessableEntity)
         }
@@ -389,7 +391,8 @@ enum RhythmPages {
                 }
                 do {
                     let channel = try await store.addChannel(
-                        unitID: unitID, kind: kind, target: form["webhook"], secret: form.optional("secret"),
+                        unitID: unitID, kind: kind, target: kind == .email ? form["to"] : form["webhook"],
+                        secret: kind == .email ? nil : form.optional("secret"),
                         by: caller.actor)
                     return Pages.redirect(request, to: SiteRoute.adminChannel.link(channel.id), notice: .created)
                 } catch let error as StoreError {
@@ -403,7 +406,7 @@ enum RhythmPages {
                     layout: Layout(
                         title: "提醒渠道：\(channel.unitName)", caller: caller, section: .adminRhythm,
                         notice: Pages.notice(request)),
-                    unitName: channel.unitName, kind: channel.kind.label, host: URL(string: channel.target)?.host ?? "",
+                    unitName: channel.unitName, kind: channel.kind.label, host: channel.destination,
                     active: channel.active,
                     deliveries: try await store.deliveries(of: channel.id).map {
                         ChannelContext.Row(
@@ -418,7 +421,7 @@ enum RhythmPages {
             },
             Handler(.adminChannelTest, target: channelTarget) { request, caller in
                 let channel = try await store.channel(try request.id("channelID"))
-                try await Reminders.test(channel, store: store, by: caller.user.displayName)
+                try await Reminders.test(channel, store: store, by: caller.user.displayName, mail: mail)
                 return Pages.redirect(request, to: SiteRoute.adminChannel.link(channel.id), notice: .testSent)
             },
             Handler(.adminChannelActive, target: channelTarget) { request, caller in
