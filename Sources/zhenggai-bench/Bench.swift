@@ -9,7 +9,7 @@ import ZhenggaiBenchmarks
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhenggai-bench", abstract: "基准测试（请用 release 构建：swift build -c release）",
-        subcommands: [Ledger.self, Similar.self, Seed.self])
+        subcommands: [Ledger.self, Similar.self, Seed.self, Rhythm.self])
 
     struct Similar: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,6 +44,22 @@ struct Bench: AsyncParsableCommand {
                 let result = try await LedgerBenchmark.run(
                     dataDirectory: data, problems: problems, rounds: rounds, logger: logger)
                 print(result.description)
+            }
+        }
+    }
+
+    struct Rhythm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "每日提醒任务和季通报的耗时与 CPU 时间（省级规模：默认 100,000 个问题、2,000 个单位）")
+        @Option(help: "问题数（每个问题一项任务）") var problems = 100_000
+        @Option(help: "单位数") var units = 2_000
+        @Option(help: "数据目录（可沿用上次留下的目录）") var data = "zhenggai-bench-rhythm"
+
+        func run() async throws {
+            try await quietly { logger in
+                let lines = try await RhythmBenchmark.run(
+                    dataDirectory: data, problems: problems, units: units, logger: logger)
+                for line in lines { print(line) }
             }
         }
     }

@@ -113,9 +113,11 @@ enum LedgerBenchmark {
         }
     }
 
-    /// A county with ten townships of five villages each, one inspection source per township, and problems
-    /// spread over them with one task each; reuses what an earlier run left in the same folder.
-    static func seed(_ store: Store, target: Int) async throws -> User {
+    /// A county with ten townships of five villages each (or, with `units`, as many townships of fifty
+    /// villages as make that many units), a clerk and a secretary per township, one inspection source per
+    /// township, and problems spread over them with one task each; reuses what an earlier run left in the
+    /// same folder.
+    static func seed(_ store: Store, target: Int, units: Int = 61) async throws -> User {
         let actor = AuditActor.commandLine
         if let admin = try await store.users(in: .everything).first(where: { $0.username == "bench_admin" }) {
             let existing = try await store.counts(LedgerFilter(scope: .everything), today: store.clock.today()).total
@@ -124,10 +126,10 @@ enum LedgerBenchmark {
         guard try await store.unitCount() == 0 else {
             throw CommandError("基准测试须使用新的空数据目录（或上次基准测试留下的目录）。")
         }
-        return try await seedFresh(store, target: target, actor: actor)
+        return try await seedFresh(store, target: target, units: units, actor: actor)
     }
 
-    static func seedFresh(_ store: Store, target: Int, actor: AuditActor) async throws -> User {
+    static func seedFresh(_ store: Store, target: Int, units: Int, actor: AuditActor) async throws -> User {
         let county = try await store.createUnit(name: "基准测试县", kind: .county, parentID: nil, by: actor)
         let admin = try await store.createUser(
             username: "bench_admin", displayName: "基准管理员",
@@ -135,10 +137,17 @@ enum LedgerBenchmark {
             grants: [NewGrant(role: .admin, unitID: county.id)], by: actor)
         let today = store.clock.today()
         var sources: [(Source, [UnitNode])] = []
-        for t in 1...10 {
+        let (townships, villagesEach) = units <= 61 ? (10, 5) : (max(10, units / 50), units / max(10, units / 50) - 1)
+        let hash = try Passwords.hash(Passwords.random(), cost: 4)
+        for t in 1...townships {
             let township = try await store.createUnit(name: "第\(t)镇", kind: .township, parentID: county.id, by: actor)
+            for role in [Role.clerk, .secretary] {
+                _ = try await store.createUser(
+                    username: "bench_\(role.rawValue)_\(t)", displayName: "第\(t)镇\(role.label)", passwordHash: hash,
+                    grants: [NewGrant(role: role, unitID: township.id)], by: actor)
+            }
             var villages = [township]
-            for v in 1...5 {
+            for v in 1...villagesEach {
                 villages.append(
                     try await store.createUnit(name: "第\(t)镇\(v)村", kind: .village, parentID: township.id, by: actor))
             }

@@ -97,6 +97,7 @@ extension Store {
             return (try Self.validate(item.problem), item.tasks)
         }
         return try await write(actor) { tx in
+            tx.cacheBatchReads()
             var created: [Problem] = []
             created.reserveCapacity(checked.count)
             for (problem, tasks) in checked {
@@ -123,15 +124,15 @@ extension Store {
     }
 
     func insert(_ new: NewProblem, tx: WriteTransaction) async throws -> Problem {
-        guard let source = try await SourceModel.find(new.sourceID, on: tx.db) else {
+        guard let source = try await tx.source(new.sourceID) else {
             throw StoreError.notFound(what: "来源")
         }
-        guard try await CategoryModel.find(new.categoryCode, on: tx.db) != nil else {
+        guard try await tx.categoryExists(new.categoryCode) else {
             throw StoreError.invalid(field: "问题类别", message: "「\(new.categoryCode)」不在问题类别表中。")
         }
         let unitID = new.unitID ?? source.unitID
-        guard let unit = try await UnitModel.find(unitID, on: tx.db) else { throw StoreError.notFound(what: "单位") }
-        try await Self.requireActive(unitID, on: tx.db)
+        guard let unit = try await tx.unit(unitID) else { throw StoreError.notFound(what: "单位") }
+        try Self.requireActive(unit)
         guard unit.path.hasPrefix(source.unitPath) else {
             throw StoreError.invalid(field: "所属单位", message: "问题所属单位须为来源所针对的单位或其下属单位。")
         }

@@ -34,14 +34,14 @@ extension Store {
         var assignee: String
     }
 
-    func resolvePeople(_ fields: TaskFields, problem: ProblemModel, on database: any Database) async throws
+    func resolvePeople(_ fields: TaskFields, problem: ProblemModel, tx: WriteTransaction) async throws
         -> ResolvedPeople
     {
-        guard let source = try await SourceModel.find(problem.sourceID, on: database),
-            let unit = try await UnitModel.find(source.unitID, on: database)
+        let database = tx.db
+        guard let source = try await tx.source(problem.sourceID), let unit = try await tx.unit(source.unitID)
         else { throw StoreError.notFound(what: "来源") }
         func inside(_ person: PersonModel?) async throws -> PersonModel? {
-            guard let person, let path = try await UnitModel.find(person.unitID, on: database)?.path,
+            guard let person, let path = try await tx.unit(person.unitID)?.path,
                 path.hasPrefix(unit.path)
             else { return nil }
             return person
@@ -100,7 +100,7 @@ extension Store {
         let problem = try await Self.problemModel(problemID, on: tx.db)
         let status = ProblemStatus(rawValue: problem.status) ?? .open
         guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
-        let people = try await resolvePeople(fields, problem: problem, on: tx.db)
+        let people = try await resolvePeople(fields, problem: problem, tx: tx)
         let model = TaskModel()
         model.id = self.ids.next()
         model.problemID = problemID
@@ -145,7 +145,7 @@ extension Store {
         if fields.kind == .ongoing && model.status == TaskStatus.completed.rawValue {
             throw StoreError.workflow(.ongoingTaskCannotComplete)
         }
-        let people = try await resolvePeople(fields, problem: problem, on: tx.db)
+        let people = try await resolvePeople(fields, problem: problem, tx: tx)
         let before = try await task(model, on: tx.db)
         Self.apply(fields, people, to: model)
         model.version += 1

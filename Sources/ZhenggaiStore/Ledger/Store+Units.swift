@@ -192,6 +192,10 @@ extension Store {
     /// Refuses new records for a retired unit.
     static func requireActive(_ unitID: UUID, on database: any Database) async throws {
         guard let unit = try await UnitModel.find(unitID, on: database) else { throw StoreError.notFound(what: "单位") }
+        try requireActive(unit)
+    }
+
+    static func requireActive(_ unit: UnitModel) throws(StoreError) {
         if unit.retiredOn != nil {
             throw StoreError.invalid(field: "单位", message: "「\(unit.name)」已于 \(unit.retiredOn ?? "") 撤销，不能再录入新的事项。")
         }
