@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import ZhenggaiCore
+import ZhenggaiOffice
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -162,6 +163,14 @@ import ZhenggaiTestSupport
                 let page = String(
                     buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11").body)
                 #expect(page.contains("群众诉求办理情况") && !page.contains("王大爷") && !page.contains("垃圾"))
+                // The month's 通报 as a Word file, from the public page: the same figures, no person either.
+                #expect(page.contains("format=docx"))
+                let file = try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11&format=docx")
+                #expect(file.status == .ok)
+                #expect(file.headers.contentType?.description.contains("wordprocessingml") == true)
+                let text = try DocxReader.read(Data(buffer: file.body), fileName: "t.docx").plainText
+                #expect(text.contains("2026年11月群众诉求办理情况通报") && text.contains("按时响应率"), "\(text)")
+                #expect(!text.contains("王大爷") && !text.contains("13911112222") && !text.contains("垃圾"))
             }
         }
     }

@@ -81,6 +81,8 @@ enum AppealPages {
         var previous: String
         var next: String?
         var base: PublicPages.Base?
+        /// The month's 通报 as a Word file.
+        var docx: String
     }
 
     static func routes(store: Store) -> [Handler] {
@@ -186,16 +188,25 @@ enum AppealPages {
             let stats = try await AppealStatistics.compute(month: month, scope: scope, store: store)
             let parts = month.split(separator: "-").compactMap { Int($0) }
             let first = LocalDate(year: parts[0], month: parts[1], day: 1)!
+            let route: SiteRoute = caller == nil ? .publicAppeals : .appealStatistics
+            if (try? request.query.get(String.self, at: "format")) == "docx" {
+                // Issued in the county's name: the top unit of the caller's scope, the county for the public.
+                let issuer = try await store.units(in: scope).min { $0.path.count < $1.path.count }?.name ?? ""
+                return OfficePages.download(
+                    try AppealDocuments.docx(stats, issuer: issuer, issuedOn: today),
+                    fileName: "\(AppealDocuments.title(stats, issuer: issuer)).docx",
+                    type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            }
             let previous = first.adding(months: -1)
             let next = first.adding(months: 1)
-            let route: SiteRoute = caller == nil ? .publicAppeals : .appealStatistics
             let context = StatisticsContext(
                 layout: caller.map { Layout(title: "群众诉求统计", caller: $0, section: .appeals) },
                 statistics: stats, monthLabel: "\(first.year)年\(first.month)月",
                 previous: route.link(query: [("month", String(format: "%04d-%02d", previous.year, previous.month))]),
                 next: next <= today
                     ? route.link(query: [("month", String(format: "%04d-%02d", next.year, next.month))]) : nil,
-                base: caller == nil ? PublicPages.Base(title: "群众诉求办理情况") : nil)
+                base: caller == nil ? PublicPages.Base(title: "群众诉求办理情况") : nil,
+                docx: route.link(query: [("month", month), ("format", "docx")]))
             return try await Pages.render(request, caller == nil ? "public-appeals" : "appeal-statistics", context)
         }
         return [
