@@ -120,6 +120,7 @@ public final class Store: Sendable {
         migrations.add(V9_Appeals())
         migrations.add(V10_Search())
         migrations.add(V11_LedgerReads())
+        migrations.add(V12_AppealReferences())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

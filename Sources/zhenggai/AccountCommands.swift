@@ -213,3 +213,48 @@ extension ImportCommand {
         }
     }
 }
+
+extension ImportCommand {
+    struct Appeals: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "导入 12345 热线工单表（.xlsx 或 .csv，UTF-8 或 GBK）为群众诉求；按工单编号去重，全部行无误才保存")
+        @Argument(help: "工单表文件") var file: String
+        @Flag(name: .customLong("dry-run"), help: "只列出每行将要做什么，不保存") var dryRun = false
+        @OptionGroup var options: DataOption
+
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw ValidationError("无法读取 \(file)：\(error.localizedDescription)")
+            }
+            let dry = dryRun
+            let (preview, result) = try await Zhenggai.run {
+                try await Commands.withStore(dataDirectory: options.data, logger: commandLogger()) { store in
+                    let system = Principal(userID: "", grants: [RoleGrant(role: .admin, unitID: "", unitPath: "/")])
+                    let preview = try await AppealImport.preview(
+                        data: data, fileName: url.lastPathComponent, principal: system, store: store)
+                    guard !dry, preview.isReady else { return (preview, AppealImport.Result?.none) }
+                    let result = try await AppealImport.apply(
+                        data: data, fileName: url.lastPathComponent, principal: system, store: store, by: .commandLine)
+                    return (preview, result)
+                }
+            }
+            for notice in preview.notices { print("注意：\(notice)") }
+            for row in preview.rows {
+                let what = row.errors.isEmpty ? row.action : "问题：" + row.errors.joined(separator: "；")
+                print("第 \(row.number) 行  \(row.ref)  \(row.excerpt)  \(what)")
+            }
+            if let result {
+                print("已导入 \(result.created) 件（自动派单 \(result.dispatched) 件），已导入过而跳过 \(result.skipped) 件。")
+            } else if preview.blocking > 0 {
+                print("有 \(preview.blocking) 行存在问题，未保存。")
+                throw ExitCode.failure
+            } else if preview.newAppeals == 0 {
+                print("没有新的工单（已导入过 \(preview.alreadyImported) 件）。")
+            } else {
+                print("检查通过：将新建 \(preview.newAppeals) 件（--dry-run，未保存）。")
+            }
+        }
+    }
+}

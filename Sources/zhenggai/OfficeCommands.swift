@@ -32,7 +32,7 @@ struct ExportCommand: AsyncParsableCommand {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "导入数据", subcommands: [Ledger.self, Organisation.self])
+        commandName: "import", abstract: "导入数据", subcommands: [Ledger.self, Organisation.self, Appeals.self])
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

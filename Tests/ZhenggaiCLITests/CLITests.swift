@@ -145,6 +145,14 @@ import Testing
         #expect(run.status == 1)
         #expect(run.out.contains("测试消息未送达：未配置邮件服务器（ZHENGGAI_SMTP_URL、ZHENGGAI_SMTP_FROM）"), "\(run.out)")
 
+        // A 12345 sheet (GBK) before the desk is set up: each row says what is missing, nothing is stored.
+        let sheet = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ZhenggaiServerTests/Fixtures/12345/工单导出.csv").standardized.path
+        run = try Self.run(["import", "appeals", sheet, "--dry-run"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.out.contains("第 2 行  GD20261101001  石门村垃圾池三天没人清运，环境卫生差  问题：所属区域「石门村」不在系统中"), "\(run.out)")
+        #expect(run.out.hasSuffix("有 3 行存在问题，未保存。\n"))
+
         run = try Self.run(["backup", "backup.sqlite"], in: folder)
         #expect(run.status == 0)
         let backup = Self.normalized(folder.appendingPathComponent("backup.sqlite").path)

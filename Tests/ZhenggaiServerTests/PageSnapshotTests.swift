@@ -125,6 +125,7 @@ import ZhenggaiTestSupport
             Page(name: "appeals", username: clerk, path: "/appeals"),
             Page(name: "appeal", username: clerk, path: SiteRoute.appeal.link(appeal)),
             Page(name: "appeal-statistics", username: clerk, path: "/appeals/statistics"),
+            Page(name: "appeal-import", username: clerk, path: "/appeals/import"),
             Page(name: "public-appeals", username: nil, path: "/public/appeals"),
             Page(name: "error-forbidden", username: clerk, path: SiteRoute.problem.link(foreign.problem.id)),
             Page(name: "error-bad-query", username: clerk, path: "/ledger?per=0"),

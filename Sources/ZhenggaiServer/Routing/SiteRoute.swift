@@ -37,6 +37,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case publicationCodes, ratingsReport
     case open311Discovery, open311Document, open311Post, open311Service, open311Request, open311Token
     case appeals, appealRegister, appeal, appealManage, appealHandle, appealStatistics, publicAppeals
+    case appealImportForm, appealImportPreview, appealImportConfirm
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -87,7 +88,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .adminChannels, .adminChannel, .adminJobs, .periods, .period, .periodExport,
             .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicationForm,
             .publicationView, .ratingsReport, .open311Discovery, .open311Document, .open311Service, .open311Request,
-            .open311Token, .appeals, .appeal, .appealStatistics, .publicAppeals,
+            .open311Token, .appeals, .appeal, .appealStatistics, .publicAppeals, .appealImportForm,
             .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
@@ -246,6 +247,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .appealHandle: "/appeals/{appealID}/handle"
         case .appealStatistics: "/appeals/statistics"
         case .publicAppeals: "/public/appeals"
+        case .appealImportForm, .appealImportPreview: "/appeals/import"
+        case .appealImportConfirm: "/appeals/import/confirm"
         }
     }
 
@@ -302,7 +305,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicationView, .ratingsReport: .action(.read)
         case .publicationApprove: .action(.approvePublication)
         case .appeals, .appeal, .appealStatistics: .action(.read)
-        case .appealRegister, .appealManage: .action(.manageAppeals)
+        case .appealRegister, .appealManage, .appealImportForm, .appealImportPreview, .appealImportConfirm:
+            .action(.manageAppeals)
         case .appealHandle: .action(.handleAppeals)
         case .apiAuditLog: .action(.readAuditLog)
         }

@@ -18,6 +18,10 @@ public struct NewAppeal: Sendable {
     /// Open311 posts get a token the client polls.
     public var token: String?
     public var apiKeyID: UUID?
+    /// The hotline platform's own work-order number (12345 工单编号): one appeal per number.
+    public var externalRef: String?
+    /// When the platform received it, for an appeal registered later from its sheet; now otherwise.
+    public var receivedAt: Date?
 
     public init(
         channel: Appeal.Channel, kind: Appeal.Kind, urgent: Bool = false, category: String, areaID: UUID, place: String,
@@ -109,18 +113,27 @@ extension Store {
                 try await tx.sql.raw("SELECT code FROM appeal_categories WHERE code = \(bind: new.category)").first()
                     != nil
             else { throw StoreError.invalid(field: "诉求类别", message: "「\(new.category)」不在诉求类别中。") }
+            // Checked inside the write (which holds the write lock), so two imports of one sheet at once cannot
+            // both pass; the unique index stands behind it.
+            if let ref = new.externalRef,
+                try await tx.sql.raw("SELECT id FROM appeals WHERE external_ref = \(bind: ref)").first() != nil
+            {
+                throw StoreError.duplicate("工单「\(ref)」已经导入过。")
+            }
             let year = LocalDate(tx.now).year
             let sequence = try await Self.next(counter: "appeal:\(year)", on: tx.db)
             let number = "SQ\(year)-\(ProblemNumber.pad(sequence, 5))"
             try await tx.sql.raw(
                 """
                 INSERT INTO appeals (id, number, channel, kind, urgent, category, area_id, area_path, place, text,
-                  person_name, person_phone, status, received_at, latitude, longitude, token, api_key_id, reopened, version)
+                  person_name, person_phone, status, received_at, latitude, longitude, token, api_key_id, reopened, version,
+                  external_ref)
                 VALUES (\(bind: id), \(bind: number), \(bind: new.channel.rawValue), \(bind: new.kind.rawValue),
                   \(bind: new.urgent), \(bind: new.category), \(bind: new.areaID), \(bind: area.path),
                   \(bind: new.place.trimmingCharacters(in: .whitespaces)), \(bind: text), \(bind: new.personName),
-                  \(bind: new.personPhone), 'registered', \(bind: tx.now.timeIntervalSince1970), \(bind: new.latitude),
-                  \(bind: new.longitude), \(bind: new.token), \(bind: new.apiKeyID), 0, 1)
+                  \(bind: new.personPhone), 'registered', \(bind: min(new.receivedAt ?? tx.now, tx.now).timeIntervalSince1970),
+                  \(bind: new.latitude), \(bind: new.longitude), \(bind: new.token), \(bind: new.apiKeyID), 0, 1,
+                  \(bind: new.externalRef))
                 """
             ).run()
             try await Self.appealEvent(id, kind: "register", note: "\(new.channel.label)受理，\(new.kind.label)", tx: tx)
@@ -128,7 +141,7 @@ extension Store {
                 "appeal.register", entity: "appeal", id: id.uuidString, unitPath: area.path, before: nil,
                 after: [
                     "number": number, "kind": new.kind.rawValue, "category": new.category,
-                    "channel": new.channel.rawValue,
+                    "channel": new.channel.rawValue, "ref": new.externalRef ?? "",
                 ])
         }
         return try await appeal(id)
@@ -208,6 +221,19 @@ extension Store {
 
     /// Appeals received in [from, to), newest first, of every area and department in the scope (an appeal is
     /// seen by its area's people and by the department it was sent to).
+    /// Which of these hotline work-order numbers are already in (the import preview's 「已导入」).
+    public func appealExternalRefs(_ refs: [String]) async throws -> Set<String> {
+        var found = Set<String>()
+        for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
+            let rows = try await sql.select().column("external_ref").from("appeals")
+                .where("external_ref", .in, chunk).all()
+            for row in rows {
+                if let ref = try row.decode(column: "external_ref", as: String?.self) { found.insert(ref) }
+            }
+        }
+        return found
+    }
+
     public func appeals(in scope: Scope, from: Date? = nil, to: Date? = nil, limit: Int = 1_000) async throws
         -> [Appeal]
     {

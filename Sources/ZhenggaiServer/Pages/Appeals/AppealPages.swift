@@ -33,6 +33,7 @@ enum AppealPages {
         var error: String?
         var action = SiteRoute.appealRegister.link()
         var statistics = SiteRoute.appealStatistics.link()
+        var importLink = SiteRoute.appealImportForm.link()
     }
 
     struct DetailContext: Encodable {
