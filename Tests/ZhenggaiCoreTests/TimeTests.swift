@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ZhenggaiCore
@@ -91,4 +92,39 @@ import Testing
         #expect(reading.kind == kind)
         #expect(reading.deadline?.iso ?? "" == deadline)
     }
+}
+
+/// The day arithmetic done on day counts agrees with Foundation's Gregorian calendar in China's zone, every
+/// day from 1900 to 2100: validity, weekday, ISO text, adding days and the distance between days.
+@Test func dayArithmeticAgreesWithTheGregorianCalendar() {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = LocalDate.timeZone
+    var date = calendar.date(from: DateComponents(year: 1900, month: 1, day: 1, hour: 12))!
+    var previous: LocalDate?
+    var mismatches: [String] = []
+    while true {
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+        if parts.year! > 2100 { break }
+        guard let day = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!) else {
+            mismatches.append("\(parts) refused")
+            break
+        }
+        let weekday = parts.weekday == 1 ? 7 : parts.weekday! - 1
+        let iso = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        if day.weekday != weekday || day.iso != iso || LocalDate(iso: iso) != day { mismatches.append(iso) }
+        if let previous,
+            previous.adding(days: 1) != day || previous.days(until: day) != 1 || day.adding(days: -1) != previous
+        {
+            mismatches.append("step to \(iso)")
+        }
+        previous = day
+        if mismatches.count > 5 { break }
+        date = calendar.date(byAdding: .day, value: 1, to: date)!
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+    #expect(LocalDate(year: 2028, month: 2, day: 29) != nil && LocalDate(year: 2100, month: 2, day: 29) == nil)
+    #expect(LocalDate(year: 2000, month: 2, day: 29) != nil && LocalDate(year: 2026, month: 4, day: 31) == nil)
+    let start = LocalDate(year: 1900, month: 1, day: 1)!
+    #expect(start.days(until: LocalDate(year: 2100, month: 12, day: 31)!) == 73_413)
+    #expect(start.adding(days: 73_413) == LocalDate(year: 2100, month: 12, day: 31)!)
 }

@@ -79,9 +79,73 @@ public enum PeriodReport {
     /// Lines of each list kept in the figures (the counts cover everything).
     static let maxLines = 500
 
+    /// What the figures read from a problem's audit snapshot: decoding whole `Problem`s and
+    /// `RectificationTask`s was a third of a county's 通报 at 100,000 problems (docs/benchmarks.md).
+    struct ProblemFacts: Decodable {
+        var id: UUID
+        var number: String
+        var unitPath: String
+        var unitName: String
+        var text: String
+        var status: ProblemStatus
+        var createdAt: Date
+    }
+
+    struct TaskFacts: Decodable {
+        var problemID: UUID
+        var kind: RectificationKind
+        var deadline: LocalDate?
+        var status: TaskStatus
+        var completedOn: LocalDate?
+        var leaderName: String?
+        var assignee: String
+    }
+
+    struct StatusFacts: Decodable {
+        var status: ProblemStatus
+    }
+
+    /// Snapshots decoded once per text: the previous period's pass meets mostly the same snapshots.
+    final class Snapshots: @unchecked Sendable {
+        let decoder: JSONDecoder = {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return decoder
+        }()
+        private var problems: [String: (json: String, facts: ProblemFacts)] = [:]
+        private var tasks: [String: (json: String, facts: TaskFacts)] = [:]
+
+        func problem(_ id: String, _ json: String) -> ProblemFacts? {
+            if let cached = problems[id], cached.json == json { return cached.facts }
+            guard let facts = try? decoder.decode(ProblemFacts.self, from: Data(json.utf8)) else { return nil }
+            problems[id] = (json, facts)
+            return facts
+        }
+
+        func task(_ id: String, _ json: String) -> TaskFacts? {
+            if let cached = tasks[id], cached.json == json { return cached.facts }
+            guard let facts = try? decoder.decode(TaskFacts.self, from: Data(json.utf8)) else { return nil }
+            tasks[id] = (json, facts)
+            return facts
+        }
+
+        func status(_ json: String?) -> ProblemStatus? {
+            json.flatMap { try? decoder.decode(StatusFacts.self, from: Data($0.utf8)).status }
+        }
+    }
+
     public static func compute(
         store: Store, unit: UnitNode, cadence: RhythmSettings.Cadence, period: ReportPeriod, settings: RhythmSettings,
         withPrevious: Bool = true
+    ) async throws -> PeriodFigures {
+        try await compute(
+            store: store, unit: unit, cadence: cadence, period: period, settings: settings, withPrevious: withPrevious,
+            snapshots: Snapshots())
+    }
+
+    static func compute(
+        store: Store, unit: UnitNode, cadence: RhythmSettings.Cadence, period: ReportPeriod, settings: RhythmSettings,
+        withPrevious: Bool, snapshots: Snapshots
     ) async throws -> PeriodFigures {
         // A running period stands at today; a closed one at its last day.
         let asOf = min(period.end, store.clock.today())
@@ -89,11 +153,10 @@ public enum PeriodReport {
         let startStamp = Store.auditTimestamp(period.start.date)
         let facts = try await store.auditFacts(
             under: unit.path, before: endInstant, actions: ["problem.", "closure.", "task.", "progress."])
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        var problems: [String: Problem] = [:]
+        // The latest snapshot of each problem and task as text; decoded once each, after the walk.
+        var problemJSON: [String: String] = [:]
         var withdrawnProblems = Set<String>()
-        var tasks: [String: RectificationTask] = [:]
+        var taskJSON: [String: String] = [:]
         var withdrawnTasks = Set<String>()
         var lastProgress: [String: String] = [:]
         var progressInPeriod: [String: Int] = [:]
@@ -104,17 +167,13 @@ public enum PeriodReport {
             let inPeriod = fact.at >= startStamp
             switch fact.action {
             case "problem.create", "problem.update", "problem.relapse":
-                if let after = fact.after, let problem = try? decoder.decode(Problem.self, from: Data(after.utf8)) {
-                    problems[fact.entityID] = problem
+                if let after = fact.after {
+                    problemJSON[fact.entityID] = after
                 }
             case "problem.withdraw": withdrawnProblems.insert(fact.entityID)
             case "problem.restore": withdrawnProblems.remove(fact.entityID)
             case "task.create", "task.update", "task.complete":
-                if let after = fact.after,
-                    let task = try? decoder.decode(RectificationTask.self, from: Data(after.utf8))
-                {
-                    tasks[fact.entityID] = task
-                }
+                if let after = fact.after { taskJSON[fact.entityID] = after }
             case "task.withdraw": withdrawnTasks.insert(fact.entityID)
             case "task.restore": withdrawnTasks.remove(fact.entityID)
             case "progress.add":
@@ -125,13 +184,11 @@ public enum PeriodReport {
                     movedIDs.insert(fact.entityID)
                 }
             default:
-                guard fact.action.hasPrefix("closure."), let after = fact.after,
-                    let problem = try? decoder.decode(Problem.self, from: Data(after.utf8))
-                else { continue }
-                let before = fact.before.flatMap { try? decoder.decode(Problem.self, from: Data($0.utf8)) }
-                problems[fact.entityID] = problem
-                guard inPeriod else { continue }
-                if problem.status.completion != .notCompleted && before?.status.completion == .notCompleted {
+                guard fact.action.hasPrefix("closure."), let after = fact.after else { continue }
+                // A closure step changes the status only; the rest of the problem is as last created or edited.
+                problemJSON[fact.entityID] = after
+                guard inPeriod, let status = snapshots.status(after) else { continue }
+                if status.completion != .notCompleted && snapshots.status(fact.before)?.completion == .notCompleted {
                     closedInPeriod[fact.entityID, default: 0] += 1
                     movedIDs.insert(fact.entityID)
                 }
@@ -147,18 +204,24 @@ public enum PeriodReport {
         var rows: [UUID: PeriodFigures.UnitRow] = [:]
         for node in [unit] + children { rows[node.id] = .init(unitID: node.id.uuidString, unitName: node.name) }
         let endDay = asOf
-        var tasksByProblem: [UUID: [RectificationTask]] = [:]
-        for (id, task) in tasks where !withdrawnTasks.contains(id) {
+        var tasksByProblem: [UUID: [TaskFacts]] = [:]
+        for (id, json) in taskJSON where !withdrawnTasks.contains(id) {
+            guard let task = snapshots.task(id, json) else { continue }
             tasksByProblem[task.problemID, default: []].append(task)
         }
+        var problems: [(id: String, problem: ProblemFacts)] = []
+        problems.reserveCapacity(problemJSON.count)
+        for (id, json) in problemJSON where !withdrawnProblems.contains(id) {
+            if let problem = snapshots.problem(id, json) { problems.append((id, problem)) }
+        }
+        problems.sort { $0.problem.number < $1.problem.number }
         var overdueLines: [PeriodFigures.ItemLine] = []
         var stuckLines: [PeriodFigures.ItemLine] = []
         var dueLines: [PeriodFigures.ItemLine] = []
         var movedLines: [PeriodFigures.ItemLine] = []
         let nextEnd = period.end == asOf ? period.next.end : period.end
         let stuckSince = endDay.adding(days: -settings.stuckDays)
-        for (id, problem) in problems.sorted(by: { $0.value.number < $1.value.number })
-        where !withdrawnProblems.contains(id) {
+        for (id, problem) in problems {
             let node = row(for: problem.unitPath)
             var figures = rows[node.id]!
             figures.total += 1
@@ -245,7 +308,7 @@ public enum PeriodReport {
         if withPrevious {
             previous = try await compute(
                 store: store, unit: unit, cadence: cadence, period: period.previous, settings: settings,
-                withPrevious: false
+                withPrevious: false, snapshots: snapshots
             ).units
         }
         return PeriodFigures(
