@@ -9,7 +9,7 @@ import ZhenggaiBenchmarks
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhenggai-bench", abstract: "基准测试（请用 release 构建：swift build -c release）",
-        subcommands: [Ledger.self, Similar.self, Seed.self, Rhythm.self])
+        subcommands: [Ledger.self, Similar.self, Seed.self, Rhythm.self, AppealStatistics.self])
 
     struct Similar: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,6 +64,23 @@ struct Bench: AsyncParsableCommand {
         }
     }
 
+    struct AppealStatistics: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "appeal-statistics",
+            abstract: "一个月的群众诉求统计（三率）和通报的耗时（先用 bench/appeals/seed.py 填入诉求）")
+        @Option(help: "月份，如 2026-11") var month = "2026-11"
+        @Option(help: "测量轮数") var rounds = 5
+        @Option(help: "数据目录") var data = "zhenggai-bench-appeals"
+
+        func run() async throws {
+            try await quietly { logger in
+                let lines = try await AppealStatisticsBenchmark.run(
+                    dataDirectory: data, month: month, rounds: rounds, logger: logger)
+                for line in lines { print(line) }
+            }
+        }
+    }
+
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "为负载测试准备数据（bench/load/run.sh 调用）：生成问题，输出县管理员的令牌和若干任务编号")
@@ -77,6 +94,7 @@ struct Bench: AsyncParsableCommand {
                     dataDirectory: data, problems: problems, tasks: tasks, logger: logger)
                 print("TOKEN=\(seeded.token)")
                 print("TASKS=\(seeded.taskIDs.map(\.uuidString).joined(separator: ","))")
+                print("OPEN311_KEYS=\(seeded.open311Keys.joined(separator: ","))")
                 print("PROBLEMS=\(seeded.problems)")
                 print("SEED_SECONDS=\(String(format: "%.1f", seeded.seconds))")
             }

@@ -80,3 +80,40 @@ enum RhythmBenchmark {
             + Double(usage.ru_stime.tv_usec) / 1e6
     }
 }
+
+/// A month's appeal statistics (the 三率 by department and kind) and its 通报 over a province's appeals
+/// (bench/appeals/seed.py fills the table).
+enum AppealStatisticsBenchmark {
+    static func run(dataDirectory: String, month: String, rounds: Int, logger: Logger) async throws -> [String] {
+        let store = try Commands.openStore(dataDirectory: dataDirectory, logger: logger)
+        do {
+            try await store.migrate()
+            var lines: [String] = []
+            var timings: [Double] = []
+            for round in 0...rounds {
+                let cpu = RhythmBenchmark.cpuSeconds()
+                let start = ContinuousClock.now
+                let statistics = try await AppealStatistics.compute(month: month, scope: .everything, store: store)
+                let docx = try AppealDocuments.docx(statistics, issuer: "基准测试县", issuedOn: store.clock.today())
+                let wall = RhythmBenchmark.seconds(ContinuousClock.now - start)
+                // The first round warms the page cache and is not counted.
+                if round > 0 { timings.append(wall) }
+                if round == rounds {
+                    lines.append(
+                        "\(month)：收到 \(statistics.total.received) 件，按时响应率 \(statistics.total.onTimeRate)，"
+                            + "部门 \(statistics.byDepartment.count) 个，通报 \(docx.count / 1024) KB；"
+                            + "末轮 CPU \(String(format: "%.2f", RhythmBenchmark.cpuSeconds() - cpu)) 秒")
+                }
+            }
+            timings.sort()
+            lines.append(
+                "统计并生成通报 \(rounds) 轮：中位 \(String(format: "%.2f", timings[timings.count / 2])) 秒，"
+                    + "最慢 \(String(format: "%.2f", timings.last ?? 0)) 秒")
+            await store.shutdown()
+            return lines
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}

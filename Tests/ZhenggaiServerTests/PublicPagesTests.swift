@@ -146,6 +146,11 @@ import ZhenggaiTestSupport
         // A wrong check digit is a number, not an ID: left alone.
         #expect(out.text.contains("110105194912310021"))
         #expect(out.toCheck == ["「李小红反映」"] || out.toCheck == ["「李小红」"])
+        // The longest known name wins where names overlap; each name is listed once, however often it occurs.
+        let overlapping = Redactor(names: ["欧阳", "欧阳明华", "王五", "王"]).redact("欧阳明华说欧阳和王五，王五也说欧阳明华")
+        #expect(overlapping.text == "欧阳某说欧某和王某，王某也说欧阳某")
+        #expect(overlapping.masked == ["姓名 欧阳某", "姓名 王某", "姓名 欧某"])  // longest first, then by name
+        #expect(Redactor(names: []).redact("王五").text == "王五")
     }
 
     @Test func poorRatingsBlockTheSecondReview() {

@@ -28,9 +28,7 @@ public enum Publishing {
     /// Everyone the system knows by name, wherever they are: a name masked by mistake costs less than one
     /// that leaks.
     public static func redactor(store: Store) async throws -> Redactor {
-        let users = try await store.users(in: .everything).map(\.displayName)
-        let people = try await store.people(in: .everything).map(\.name)
-        return Redactor(names: users + people)
+        Redactor(names: try await store.knownNames())
     }
 
     /// The version as it would go out, with what was masked and what to check; stored as a draft.

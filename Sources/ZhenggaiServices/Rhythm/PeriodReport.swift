@@ -198,8 +198,15 @@ public enum PeriodReport {
         // Units one level below (and the unit itself for what is filed directly at it).
         let units = try await store.units(in: Scope(subtree: unit.path))
         let children = units.filter { $0.parentID == unit.id }
+        // A path names its ancestors ("/county/township/village/"): the child a problem counts under is the
+        // segment after the unit's own path, found in one lookup instead of a prefix test per child.
+        var childByPath: [Substring: UnitNode] = [:]
+        for child in children { childByPath[Substring(child.path)] = child }
         func row(for path: String) -> UnitNode {
-            children.first { path.hasPrefix($0.path) } ?? unit
+            guard path.hasPrefix(unit.path), path.count > unit.path.count else { return unit }
+            let rest = path.dropFirst(unit.path.count)
+            guard let slash = rest.firstIndex(of: "/") else { return unit }
+            return childByPath[path[...slash]] ?? unit
         }
         var rows: [UUID: PeriodFigures.UnitRow] = [:]
         for node in [unit] + children { rows[node.id] = .init(unitID: node.id.uuidString, unitName: node.name) }
@@ -215,13 +222,15 @@ public enum PeriodReport {
             if let problem = snapshots.problem(id, json) { problems.append((id, problem)) }
         }
         problems.sort { $0.problem.number < $1.problem.number }
-        var overdueLines: [PeriodFigures.ItemLine] = []
-        var stuckLines: [PeriodFigures.ItemLine] = []
-        var dueLines: [PeriodFigures.ItemLine] = []
-        var movedLines: [PeriodFigures.ItemLine] = []
+        // Lines are built only for what the lists keep (maxLines each): candidates first, as positions in
+        // `problems` (number order) with the deadline they are sorted by.
+        var overdueCandidates: [(index: Int, deadline: LocalDate)] = []
+        var dueCandidates: [(index: Int, deadline: LocalDate)] = []
+        var stuckIndices: [Int] = []
+        var movedIndices: [Int] = []
         let nextEnd = period.end == asOf ? period.next.end : period.end
         let stuckSince = endDay.adding(days: -settings.stuckDays)
-        for (id, problem) in problems {
+        for (index, (id, problem)) in problems.enumerated() {
             let node = row(for: problem.unitPath)
             var figures = rows[node.id]!
             figures.total += 1
@@ -239,38 +248,50 @@ public enum PeriodReport {
                     ? (task.status != .completed && deadline < endDay)
                     : (task.completedOn.map { $0 > deadline } ?? false)
             }
-            func line(_ deadline: LocalDate?) -> PeriodFigures.ItemLine {
-                let people = Set(own.flatMap { [$0.leaderName ?? "", $0.assignee] }.filter { !$0.isEmpty }).sorted()
-                return PeriodFigures.ItemLine(
-                    problemID: id, number: problem.number, unitName: problem.unitName,
-                    text: String(problem.text.prefix(60)), deadline: deadline,
-                    daysOverdue: deadline.map { $0.days(until: endDay) }.flatMap { $0 > 0 ? $0 : nil },
-                    lastProgress: lastProgress[id].flatMap(LocalDate.init(iso:)),
-                    who: people.joined(separator: "、"))
-            }
-            if open && !late.isEmpty {
+            if open, let earliest = late.compactMap(\.deadline).min() {
                 figures.overdue += 1
-                overdueLines.append(line(late.compactMap(\.deadline).min()))
+                overdueCandidates.append((index, earliest))
             } else if !open && !late.isEmpty {
                 figures.lateDone += 1
             }
             figures.closedInPeriod += closedInPeriod[id] ?? 0
             figures.reopenedInPeriod += reopenedInPeriod[id] ?? 0
             figures.progressInPeriod += progressInPeriod[id] ?? 0
-            if movedIDs.contains(id) { movedLines.append(line(nil)) }
+            if movedIDs.contains(id) && movedIndices.count < maxLines { movedIndices.append(index) }
             if open {
-                let last = lastProgress[id].flatMap(LocalDate.init(iso:)) ?? LocalDate(problem.createdAt)
-                if last <= stuckSince { stuckLines.append(line(nil)) }
+                if stuckIndices.count < maxLines {
+                    let last = lastProgress[id].flatMap(LocalDate.init(iso:)) ?? LocalDate(problem.createdAt)
+                    if last <= stuckSince { stuckIndices.append(index) }
+                }
                 let upcoming = own.compactMap { task -> LocalDate? in
                     guard task.status != .completed, task.kind != .ongoing, let deadline = task.deadline,
                         deadline > endDay, deadline <= nextEnd
                     else { return nil }
                     return deadline
                 }.min()
-                if let upcoming { dueLines.append(line(upcoming)) }
+                if let upcoming { dueCandidates.append((index, upcoming)) }
             }
             rows[node.id] = figures
         }
+        func line(_ index: Int, _ deadline: LocalDate?) -> PeriodFigures.ItemLine {
+            let (id, problem) = problems[index]
+            let own = tasksByProblem[problem.id] ?? []
+            let people = Set(own.flatMap { [$0.leaderName ?? "", $0.assignee] }.filter { !$0.isEmpty }).sorted()
+            return PeriodFigures.ItemLine(
+                problemID: id, number: problem.number, unitName: problem.unitName,
+                text: String(problem.text.prefix(60)), deadline: deadline,
+                daysOverdue: deadline.map { $0.days(until: endDay) }.flatMap { $0 > 0 ? $0 : nil },
+                lastProgress: lastProgress[id].flatMap(LocalDate.init(iso:)),
+                who: people.joined(separator: "、"))
+        }
+        // Most overdue first (the earliest deadline), then by number; due next by deadline, then number.
+        let byDeadline: ((index: Int, deadline: LocalDate), (index: Int, deadline: LocalDate)) -> Bool = {
+            ($0.deadline, $0.index) < ($1.deadline, $1.index)
+        }
+        let overdueLines = overdueCandidates.sorted(by: byDeadline).prefix(maxLines).map { line($0.index, $0.deadline) }
+        let dueLines = dueCandidates.sorted(by: byDeadline).prefix(maxLines).map { line($0.index, $0.deadline) }
+        let stuckLines = stuckIndices.map { line($0, nil) }
+        let movedLines = movedIndices.map { line($0, nil) }
         var list = ([unit] + children).compactMap { rows[$0.id] }
         // Only units with items are ranked (the unit itself when items are filed at it directly).
         list = list.filter { $0.total > 0 }
@@ -314,11 +335,7 @@ public enum PeriodReport {
         return PeriodFigures(
             cadence: cadence.key, name: cadence.name, content: cadence.content, period: period, asOf: asOf,
             unitID: unit.id.uuidString, unitName: unit.name, units: list, totals: totals, previousUnits: previous,
-            moved: Array(movedLines.prefix(maxLines)), stuck: Array(stuckLines.prefix(maxLines)),
-            dueNext: Array(dueLines.sorted { ($0.deadline!, $0.number) < ($1.deadline!, $1.number) }.prefix(maxLines)),
-            overdue: Array(
-                overdueLines.sorted { ($1.daysOverdue ?? 0, $0.number) < ($0.daysOverdue ?? 0, $1.number) }.prefix(
-                    maxLines)),
+            moved: movedLines, stuck: stuckLines, dueNext: dueLines, overdue: overdueLines,
             pressings: pressings)
     }
 

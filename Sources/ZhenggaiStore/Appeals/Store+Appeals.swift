@@ -219,8 +219,6 @@ extension Store {
             .map(Self.appeal)
     }
 
-    /// Appeals received in [from, to), newest first, of every area and department in the scope (an appeal is
-    /// seen by its area's people and by the department it was sent to).
     /// Which of these hotline work-order numbers are already in (the import preview's 「已导入」).
     public func appealExternalRefs(_ refs: [String]) async throws -> Set<String> {
         var found = Set<String>()
@@ -234,6 +232,8 @@ extension Store {
         return found
     }
 
+    /// Appeals received in [from, to), newest first, of every area and department in the scope (an appeal is
+    /// seen by its area's people and by the department it was sent to).
     public func appeals(in scope: Scope, from: Date? = nil, to: Date? = nil, limit: Int = 1_000) async throws
         -> [Appeal]
     {

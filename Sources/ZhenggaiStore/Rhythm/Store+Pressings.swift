@@ -233,14 +233,15 @@ extension Store {
 
     /// Every entry written under `unitPath` (as the path was when it was written) before `end`, in chain
     /// order, of the actions starting with one of `prefixes`: the ledger's history, from which figures as of
-    /// a past day are recomputed.
+    /// a past day are recomputed. `before` is read for closure steps only (the one place it is compared).
     public func auditFacts(under unitPath: String, before end: Date, actions prefixes: [String]) async throws
         -> [AuditFact]
     {
         let pattern = unitPath.replacingOccurrences(of: "%", with: "") + "%"
         let rows = try await sql.raw(
             """
-            SELECT action, entity, entity_id, at, before, after FROM audit_entries
+            SELECT action, entity, entity_id, at, CASE WHEN action LIKE 'closure.%' THEN before END AS before, after
+            FROM audit_entries
             WHERE unit_path LIKE \(bind: pattern) AND at < \(bind: Self.auditTimestamp(end)) ORDER BY seq
             """
         ).all()
