@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import VaporTesting
 import ZhenggaiCore
 import ZhenggaiOffice
 import ZhenggaiTestSupport
 
+@testable import ZhenggaiServer
 @testable import ZhenggaiServices
 @testable import ZhenggaiStore
 
@@ -97,6 +99,67 @@ import ZhenggaiTestSupport
             #expect(a.created + b.created == 3 && a.skipped + b.skipped == 3)
             #expect(try await store.appeals(in: .everything).count == 3)
             #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+
+    /// The page as a clerk uses it: upload, read the preview, confirm from the form it shows (the file comes
+    /// back in the form), see the appeals; a leader may not open it.
+    @Test func theImportPageTakesASheetThroughPreviewAndConfirmation() async throws {
+        try await APIWorld.with { world in
+            for (code, name) in [("HJWS", "环境卫生"), ("NCJF", "农村建房")] {
+                try await world.store.saveAppealCategory(
+                    AppealCategory(code: code, name: name, description: name, keywords: name, group: "测试"),
+                    by: .commandLine)
+            }
+            let session = try await world.store.createSession(
+                userID: world.users[.clerk]!.id, kind: "t", lifetime: 600)
+            var headers = HTTPHeaders()
+            headers.cookie = HTTPCookies(dictionaryLiteral: ("zg_session", .init(string: session.token)))
+            let boundary = "zgboundary"
+            var upload = headers
+            upload.contentType = HTTPMediaType(
+                type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+            var body = ByteBuffer()
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrfToken)\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"工单导出.csv\"\r\n"
+                    + "Content-Type: text/csv\r\n\r\n")
+            body.writeBytes(try Self.sheet("工单导出.csv"))
+            body.writeString("\r\n--\(boundary)--\r\n")
+            let preview = try await world.app.testing().sendRequest(
+                .POST, "/appeals/import", headers: upload, body: body)
+            #expect(preview.status == .ok)
+            let html = preview.body.string
+            #expect(html.contains("将新登记 3 件"))
+            // The confirming form carries the file back.
+            func field(_ name: String) throws -> String {
+                let marker = "name=\"\(name)\" value=\""
+                let start = try #require(html.range(of: marker)).upperBound
+                return String(html[start...].prefix { $0 != "\"" })
+            }
+            let payload = try field("payload")
+            #expect(Data(base64Encoded: payload) == (try Self.sheet("工单导出.csv")))
+            var form = headers
+            form.contentType = .urlEncodedForm
+            var components = URLComponents()
+            components.queryItems = [
+                URLQueryItem(name: "_csrf", value: session.csrfToken),
+                URLQueryItem(name: "fileName", value: try field("fileName")),
+                URLQueryItem(name: "payload", value: payload),
+            ]
+            let encoded = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+            let confirm = try await world.app.testing().sendRequest(
+                .POST, "/appeals/import/confirm", headers: form, body: ByteBuffer(string: encoded))
+            #expect(confirm.status == .ok)
+            #expect(confirm.body.string.contains("新登记诉求 3 件"), "\(confirm.body.string)")
+            #expect(try await world.store.appeals(in: .everything).count == 3)
+
+            let leader = try await world.store.createSession(
+                userID: world.users[.leader]!.id, kind: "t", lifetime: 600)
+            var leaderHeaders = HTTPHeaders()
+            leaderHeaders.cookie = HTTPCookies(dictionaryLiteral: ("zg_session", .init(string: leader.token)))
+            let refused = try await world.app.testing().sendRequest(.GET, "/appeals/import", headers: leaderHeaders)
+            #expect(refused.status == .forbidden)
         }
     }
 

@@ -53,8 +53,20 @@ public enum AppealImport {
         public var rows: [Row]
         public var newAppeals: Int
         public var alreadyImported: Int
-        public var blocking: Int { rows.filter { !$0.errors.isEmpty }.count }
-        public var isReady: Bool { blocking == 0 && newAppeals > 0 }
+        // Stored, not computed: the page's template reads the encoded preview, and computed properties are
+        // not encoded.
+        public var blocking: Int
+        public var isReady: Bool
+
+        init(fileName: String, notices: [String], rows: [Row], newAppeals: Int, alreadyImported: Int) {
+            self.fileName = fileName
+            self.notices = notices
+            self.rows = rows
+            self.newAppeals = newAppeals
+            self.alreadyImported = alreadyImported
+            blocking = rows.filter { !$0.errors.isEmpty }.count
+            isReady = blocking == 0 && newAppeals > 0
+        }
     }
 
     public struct Result: Sendable, Encodable {
