@@ -340,6 +340,8 @@ public enum Demo {
         let ledger = try await register(.complaint, "CWGK", "青山村", "青山村村务公开只贴结果不贴过程，群众看不懂。", name: "郑先生")
         _ = try await AppealDesk.toProblem(
             [ledger.id], text: "村务公开只公开结果不公开过程，群众反映集中。", categoryCode: "C4", store: store, by: secretary)
+        // The month's figures before the public, as the desk publishes them each month.
+        _ = try await AppealReports.publish(month: String(store.clock.today().iso.prefix(7)), store: store, by: cli)
     }
 
     /// A one-page PDF that any viewer opens, standing in for a scanned 佐证材料.

@@ -121,6 +121,7 @@ public final class Store: Sendable {
         migrations.add(V10_Search())
         migrations.add(V11_LedgerReads())
         migrations.add(V12_AppealReferences())
+        migrations.add(V13_AppealMonthReports())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -159,10 +159,20 @@ import ZhenggaiTestSupport
                 }
                 let wrong = try await app.testing().sendRequest(.GET, "/open311/v2/services.yaml")
                 #expect(wrong.status == .badRequest && String(buffer: wrong.body).hasPrefix("<?xml"))
-                // The public month page: figures, never a person or an appeal's words.
+                // The public month page shows nothing until the month is published, as an act.
+                let before = String(
+                    buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11").body)
+                #expect(before.contains("本月办理情况尚未公布") && !before.contains("按时响应率 ="))
+                #expect(
+                    try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11&format=docx").status
+                        == .notFound)
+                let first = try await AppealReports.publish(month: "2026-11", store: store, by: .commandLine)
+                #expect(first.version == 1 && first.isCurrent)
+                // Figures, never a person or an appeal's words.
                 let page = String(
                     buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11").body)
                 #expect(page.contains("群众诉求办理情况") && !page.contains("王大爷") && !page.contains("垃圾"))
+                #expect(page.contains("第 1 版") && !page.contains("命令行"))  // dates only, no publisher's name
                 // The month's 通报 as a Word file, from the public page: the same figures, no person either.
                 #expect(page.contains("format=docx"))
                 let file = try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11&format=docx")
@@ -171,6 +181,34 @@ import ZhenggaiTestSupport
                 let text = try DocxReader.read(Data(buffer: file.body), fileName: "t.docx").plainText
                 #expect(text.contains("2026年11月群众诉求办理情况通报") && text.contains("按时响应率"), "\(text)")
                 #expect(!text.contains("王大爷") && !text.contains("13911112222") && !text.contains("垃圾"))
+
+                // The published figures stay as published while the desk works on; a correction is version 2,
+                // and version 1 stays readable, marked corrected.
+                let published = try AppealReports.statistics(of: first)
+                _ = try await AppealDesk.register(
+                    Self.new(desk, .help, "HJWS", "路灯不亮"), store: store, by: desk.clerk)
+                let unchanged = try AppealReports.statistics(
+                    of: try await store.appealMonthReports(month: "2026-11")[0])
+                #expect(unchanged == published)
+                let second = try await AppealReports.publish(month: "2026-11", store: store, by: .commandLine)
+                #expect(second.version == 2)
+                #expect(try AppealReports.statistics(of: second).total.received == published.total.received + 1)
+                let old = String(
+                    buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11&version=1").body)
+                #expect(old.contains("已更正"), "\(old)")
+                // Withdrawn: off the public page, recorded in the audit log.
+                try await store.withdrawAppealMonth(month: "2026-11", by: .commandLine)
+                let gone = String(
+                    buffer: try await app.testing().sendRequest(.GET, "/public/appeals?month=2026-11").body)
+                #expect(gone.contains("本月办理情况尚未公布"))
+                let log = try await store.auditLog(in: .everything, try AuditQuery(after: 0, limit: 1_000))
+                #expect(
+                    log.filter { $0.action.hasPrefix("appeal.month.") }.map(\.action) == [
+                        "appeal.month.publish", "appeal.month.publish", "appeal.month.withdraw",
+                    ])
+                await #expect(throws: StoreError.self) {
+                    _ = try await AppealReports.publish(month: "2027-01", store: store, by: .commandLine)
+                }
             }
         }
     }

@@ -24,6 +24,7 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case approvePublication  // the secretary lets a prepared version go out
     case manageAppeals  // 群众诉求: register, dispatch, reject, merge, close, visit back
     case handleAppeals  // the department an appeal was sent to: progress, answer, dispute the dispatch
+    case publishAppealFigures  // put a month's appeal figures before the public, correct or withdraw them
 
     /// The action as the predicate of a sentence: 「您没有权限在这个单位申请销号。」
     public var phrase: String {
@@ -51,6 +52,7 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .approvePublication: "审核公开内容"
         case .manageAppeals: "受理、派单或办结群众诉求"
         case .handleAppeals: "办理群众诉求"
+        case .publishAppealFigures: "公布群众诉求办理情况"
         }
     }
 
@@ -79,6 +81,7 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .approvePublication: "审核公开"
         case .manageAppeals: "诉求受理派单"
         case .handleAppeals: "诉求办理"
+        case .publishAppealFigures: "诉求情况公布"
         }
     }
 }
@@ -150,6 +153,9 @@ public enum AccessPolicy {
         case .approvePublication: [.secretary]
         case .manageAppeals: [.admin, .secretary, .clerk]
         case .handleAppeals: [.admin, .secretary, .clerk, .leader]
+        // What goes before the public is answered for by a secretary (or the county's administrator, who
+        // keeps the desk), never by the clerk who registers the appeals.
+        case .publishAppealFigures: [.admin, .secretary]
         }
     }
 

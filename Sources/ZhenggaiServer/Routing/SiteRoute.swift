@@ -37,7 +37,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case publicationCodes, ratingsReport
     case open311Discovery, open311Document, open311Post, open311Service, open311Request, open311Token
     case appeals, appealRegister, appeal, appealManage, appealHandle, appealStatistics, publicAppeals
-    case appealImportForm, appealImportPreview, appealImportConfirm
+    case appealImportForm, appealImportPreview, appealImportConfirm, appealStatisticsPublish, appealStatisticsWithdraw
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -249,6 +249,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicAppeals: "/public/appeals"
         case .appealImportForm, .appealImportPreview: "/appeals/import"
         case .appealImportConfirm: "/appeals/import/confirm"
+        case .appealStatisticsPublish: "/appeals/statistics/publish"
+        case .appealStatisticsWithdraw: "/appeals/statistics/withdraw"
         }
     }
 
@@ -308,6 +310,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .appealRegister, .appealManage, .appealImportForm, .appealImportPreview, .appealImportConfirm:
             .action(.manageAppeals)
         case .appealHandle: .action(.handleAppeals)
+        case .appealStatisticsPublish, .appealStatisticsWithdraw: .action(.publishAppealFigures)
         case .apiAuditLog: .action(.readAuditLog)
         }
     }

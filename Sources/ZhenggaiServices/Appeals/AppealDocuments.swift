@@ -1,6 +1,7 @@
 public import Foundation
 public import ZhenggaiCore
 public import ZhenggaiOffice
+public import ZhenggaiStore
 
 /// The month's 群众诉求办理情况通报 as a GB/T 9704 Word file: the figures of the statistics page and nothing
 /// else — no person, no phone, no appeal's text — so the same file serves the county's meeting and the
@@ -51,5 +52,28 @@ public enum AppealDocuments {
         document.signature(
             unit: issuer, date: OfficeDate(year: issuedOn.year, month: issuedOn.month, day: issuedOn.day))
         return try document.docxData()
+    }
+}
+
+/// The month's figures before the public: computed for the whole county when published, stored as
+/// published, corrected by publishing again (the earlier version stays readable as 「已更正」).
+public enum AppealReports {
+    public static func publish(month: String, store: Store, by actor: AuditActor) async throws -> AppealMonthReport {
+        let today = store.clock.today()
+        guard month <= String(today.iso.prefix(7)) else {
+            throw StoreError.invalid(field: "月份", message: "\(month) 还没有到，不能公布。")
+        }
+        let statistics = try await AppealStatistics.compute(month: month, scope: .everything, store: store)
+        let issuer = try await store.units(in: .everything).first { $0.parentID == nil }?.name ?? ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try await store.publishAppealMonth(
+            month: month, issuer: issuer, figures: String(decoding: try encoder.encode(statistics), as: UTF8.self),
+            by: actor)
+    }
+
+    /// The statistics as they were published.
+    public static func statistics(of report: AppealMonthReport) throws -> AppealStatistics {
+        try JSONDecoder().decode(AppealStatistics.self, from: Data(report.figures.utf8))
     }
 }

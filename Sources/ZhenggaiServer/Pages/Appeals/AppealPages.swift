@@ -77,13 +77,32 @@ enum AppealPages {
 
     struct StatisticsContext: Encodable {
         var layout: Layout?
-        var statistics: AppealStatistics
+        /// Nil on the public page for a month not published.
+        var statistics: AppealStatistics?
         var monthLabel: String
         var previous: String
         var next: String?
         var base: PublicPages.Base?
         /// The month's 通报 as a Word file.
         var docx: String
+        var month: String
+        /// On the public page: this version was corrected.
+        var banner: String?
+        struct Version: Encodable {
+            var version: Int
+            var published: String
+            var by: String?
+            var corrected: String?
+            var withdrawn: String?
+            var link: String
+        }
+        var versions: [Version]
+        /// Public page: the months that have figures before the public.
+        var months: [Option]
+        var canPublish: Bool
+        var hasCurrent: Bool
+        var publishAction = SiteRoute.appealStatisticsPublish.link()
+        var withdrawAction = SiteRoute.appealStatisticsWithdraw.link()
     }
 
     static func routes(store: Store) -> [Handler] {
@@ -181,34 +200,91 @@ enum AppealPages {
             }
             return Pages.redirect(request, to: SiteRoute.appeal.link(try request.id("appealID")), notice: .saved)
         }
+        /// The internal page shows the month's live figures in the caller's scope and how they were put
+        /// before the public; the public page shows only what was published, as it was published.
         @Sendable func statistics(_ request: Request, scope: Scope, caller: Caller?) async throws -> Response {
             let today = store.clock.today()
             let month =
                 (try? request.query.get(String.self, at: "month"))
                 ?? String(format: "%04d-%02d", today.year, today.month)
-            let stats = try await AppealStatistics.compute(month: month, scope: scope, store: store)
             let parts = month.split(separator: "-").compactMap { Int($0) }
-            let first = LocalDate(year: parts[0], month: parts[1], day: 1)!
+            guard parts.count == 2, let first = LocalDate(year: parts[0], month: parts[1], day: 1) else {
+                throw StoreError.invalid(field: "月份", message: "应写成 2026-11 这样的月份。")
+            }
+            let live =
+                caller == nil ? nil : try await AppealStatistics.compute(month: month, scope: scope, store: store)
             let route: SiteRoute = caller == nil ? .publicAppeals : .appealStatistics
+            let reports = try await store.appealMonthReports(month: month)
+            var shown: AppealMonthReport?
+            var banner: String?
+            if caller == nil {
+                let visible = reports.filter { $0.withdrawnAt == nil }
+                let asked = (try? request.query.get(Int.self, at: "version")).flatMap { version in
+                    visible.first { $0.version == version }
+                }
+                shown = asked ?? visible.first { $0.isCurrent }
+                if let shown, let corrected = shown.supersededAt {
+                    banner = "本版已于\(LocalDate.chineseTime(corrected))更正，请以最新版本为准。"
+                }
+            }
+            let stats = caller == nil ? try shown.map(AppealReports.statistics) : live
             if (try? request.query.get(String.self, at: "format")) == "docx" {
-                // Issued in the county's name: the top unit of the caller's scope, the county for the public.
-                let issuer = try await store.units(in: scope).min { $0.path.count < $1.path.count }?.name ?? ""
+                guard let stats else { throw Abort(.notFound, reason: "该月办理情况尚未公布。") }
+                // Issued in the county's name: the published issuer, or the top unit of the caller's scope.
+                var issuer = shown?.issuer ?? ""
+                if shown == nil {
+                    issuer = try await store.units(in: scope).min { $0.path.count < $1.path.count }?.name ?? ""
+                }
                 return OfficePages.download(
-                    try AppealDocuments.docx(stats, issuer: issuer, issuedOn: today),
+                    try AppealDocuments.docx(
+                        stats, issuer: issuer, issuedOn: shown.map { LocalDate($0.publishedAt) } ?? today),
                     fileName: "\(AppealDocuments.title(stats, issuer: issuer)).docx",
                     type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
             }
             let previous = first.adding(months: -1)
             let next = first.adding(months: 1)
+            var docxQuery = [("month", month), ("format", "docx")]
+            if let shown, !shown.isCurrent { docxQuery.append(("version", String(shown.version))) }
+            let target = try await RhythmPages.root(store: store)
             let context = StatisticsContext(
-                layout: caller.map { Layout(title: "群众诉求统计", caller: $0, section: .appeals) },
+                layout: caller.map {
+                    Layout(title: "群众诉求统计", caller: $0, section: .appeals, notice: Pages.notice(request))
+                },
                 statistics: stats, monthLabel: "\(first.year)年\(first.month)月",
                 previous: route.link(query: [("month", String(format: "%04d-%02d", previous.year, previous.month))]),
                 next: next <= today
                     ? route.link(query: [("month", String(format: "%04d-%02d", next.year, next.month))]) : nil,
                 base: caller == nil ? PublicPages.Base(title: "群众诉求办理情况") : nil,
-                docx: route.link(query: [("month", month), ("format", "docx")]))
+                docx: route.link(query: docxQuery), month: month, banner: banner,
+                versions: reports.filter { caller != nil || $0.withdrawnAt == nil }.map { report in
+                    StatisticsContext.Version(
+                        version: report.version, published: LocalDate.chineseTime(report.publishedAt),
+                        // Who published is for the people inside; the public sees dates only.
+                        by: caller == nil ? nil : report.publishedBy,
+                        corrected: report.supersededAt.map(LocalDate.chineseTime),
+                        withdrawn: caller == nil
+                            ? nil
+                            : report.withdrawnAt.map { LocalDate.chineseTime($0) + " " + (report.withdrawnBy ?? "") },
+                        link: SiteRoute.publicAppeals.link(query: [
+                            ("month", month), ("version", String(report.version)),
+                        ]))
+                },
+                months: caller == nil
+                    ? try await store.publishedAppealMonths().map { value in
+                        Option(
+                            value: SiteRoute.publicAppeals.link(query: [("month", value)]), label: value,
+                            selected: value == month)
+                    } : [],
+                canPublish: caller.map { AccessPolicy.allows($0.principal, .publishAppealFigures, on: target) }
+                    ?? false,
+                hasCurrent: reports.contains { $0.isCurrent })
             return try await Pages.render(request, caller == nil ? "public-appeals" : "appeal-statistics", context)
+        }
+        @Sendable func publishing(_ request: Request, _ body: (String) async throws -> Void) async throws -> Response {
+            let month = FormInput(request)["month"]
+            try await body(month)
+            return Pages.redirect(
+                request, to: SiteRoute.appealStatistics.link(query: [("month", month)]), notice: .saved)
         }
         return [
             Handler(.appeals) { request, caller in try await list(request, caller) },
@@ -309,6 +385,18 @@ enum AppealPages {
             },
             Handler(.appealStatistics) { request, caller in
                 try await statistics(request, scope: caller.scope, caller: caller)
+            },
+            Handler(.appealStatisticsPublish, target: { _, _ in try await RhythmPages.root(store: store) }) {
+                request, caller in
+                try await publishing(request) { month in
+                    _ = try await AppealReports.publish(month: month, store: store, by: caller.actor)
+                }
+            },
+            Handler(.appealStatisticsWithdraw, target: { _, _ in try await RhythmPages.root(store: store) }) {
+                request, caller in
+                try await publishing(request) { month in
+                    try await store.withdrawAppealMonth(month: month, by: caller.actor)
+                }
             },
             Handler(open: .publicAppeals) { request, _ in
                 // The public sees the county's figures (never a person, never an appeal's text).
