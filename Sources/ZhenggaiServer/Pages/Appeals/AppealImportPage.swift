@@ -22,6 +22,9 @@ enum AppealImportPage {
 
     static func routes(store: Store) -> [Handler] {
         let limit = ByteCount(value: 10 * 1_048_576)
+        // The confirming form carries the file back in Base64, a third larger and URL-encoded: a sheet just under
+        // the upload limit must still fit.
+        let confirmLimit = ByteCount(value: 15 * 1_048_576)
         @Sendable func render(_ request: Request, _ caller: Caller, _ context: (inout Context) -> Void) async throws
             -> Response
         {
@@ -50,7 +53,7 @@ enum AppealImportPage {
                     return try await render(request, caller) { $0.error = error.userMessage }
                 }
             },
-            Handler(.appealImportConfirm, bodyLimit: limit) { request, caller in
+            Handler(.appealImportConfirm, bodyLimit: confirmLimit) { request, caller in
                 let form = FormInput(request)
                 guard let data = Data(base64Encoded: form["payload"]) else {
                     return try await render(request, caller) { $0.error = "导入内容已损坏，请重新选择文件上传。" }
