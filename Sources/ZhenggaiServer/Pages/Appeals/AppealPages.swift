@@ -245,7 +245,12 @@ enum AppealPages {
             let next = first.adding(months: 1)
             var docxQuery = [("month", month), ("format", "docx")]
             if let shown, !shown.isCurrent { docxQuery.append(("version", String(shown.version))) }
-            let target = try await RhythmPages.root(store: store)
+            // Whether the caller may publish: read for the people inside only, not on every public view.
+            var canPublish = false
+            if let caller {
+                canPublish = AccessPolicy.allows(
+                    caller.principal, .publishAppealFigures, on: try await RhythmPages.root(store: store))
+            }
             let context = StatisticsContext(
                 layout: caller.map {
                     Layout(title: "群众诉求统计", caller: $0, section: .appeals, notice: Pages.notice(request))
@@ -275,8 +280,7 @@ enum AppealPages {
                             value: SiteRoute.publicAppeals.link(query: [("month", value)]), label: value,
                             selected: value == month)
                     } : [],
-                canPublish: caller.map { AccessPolicy.allows($0.principal, .publishAppealFigures, on: target) }
-                    ?? false,
+                canPublish: canPublish,
                 hasCurrent: reports.contains { $0.isCurrent })
             return try await Pages.render(request, caller == nil ? "public-appeals" : "appeal-statistics", context)
         }
