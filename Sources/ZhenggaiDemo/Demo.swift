@@ -278,7 +278,7 @@ public enum Demo {
 
     /// The appeals desk configured (categories, routing table) and appeals in every state: waiting to be
     /// dispatched, not accepted, in hand, disputed, answered, closed and visited (one reopened),
-    /// merged, and one brought into the ledger.
+    /// merged, one led by a town with others assisting and pressed, and one brought into the ledger.
     static func loadAppeals(
         store: Store, townships: [UnitNode], agriculture: UnitNode, villages: [String: UUID], users: [String: User]
     ) async throws {
@@ -340,6 +340,23 @@ public enum Demo {
         let ledger = try await register(.complaint, "CWGK", "青山村", "青山村村务公开只贴结果不贴过程，群众看不懂。", name: "郑先生")
         _ = try await AppealDesk.toProblem(
             [ledger.id], text: "村务公开只公开结果不公开过程，群众反映集中。", categoryCode: "C4", store: store, by: secretary)
+        // 首接负责制: a drain on the boundary of two towns; 青山镇 leads and answers, 河口镇 and the county's
+        // agriculture bureau assist. The person's photo note comes at 受理; the supervisor presses it.
+        var crossing = NewAppeal(
+            channel: .walkIn, kind: .help, category: "HJWS", areaID: villages["青山村"]!, place: "青山村与河口镇交界的排水渠",
+            text: "青山村与河口镇交界的排水渠堵塞，雨天积水淹了农田，两边都说不归自己管。", personName: "钱大伯",
+            personPhone: "13800001234")
+        crossing.attachments = [FileUpload(name: "积水现场说明.pdf", data: Data(minimalPDF.utf8))]
+        let shared = try await AppealDesk.register(crossing, store: store, by: clerk)
+        _ = try await AppealDesk.dispatch(
+            shared.id, to: townships[0].id, assisting: [townships[1].id, agriculture.id], store: store, by: clerk)
+        _ = try await AppealDesk.progress(
+            shared.id, note: "河口镇已清理本镇一侧渠道淤泥约200米。", store: store, by: AuditActor(users["hk_jingban"]!))
+        _ = try await store.createPressing(
+            NewPressing(
+                kind: .order, text: "该诉求涉及两镇一局，群众反映强烈，请青山镇牵头限期办结并反馈。",
+                answerDue: store.clock.today().adding(days: 7), appealID: shared.id),
+            by: AuditActor(users["jiwei"]!))
         // The month's figures before the public, as the desk publishes them each month.
         _ = try await AppealReports.publish(month: String(store.clock.today().iso.prefix(7)), store: store, by: cli)
     }

@@ -122,6 +122,7 @@ public final class Store: Sendable {
         migrations.add(V11_LedgerReads())
         migrations.add(V12_AppealReferences())
         migrations.add(V13_AppealMonthReports())
+        migrations.add(V14_AppealHandling())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -212,4 +212,148 @@ import ZhenggaiTestSupport
             }
         }
     }
+
+    /// A multipart body with form fields and files, as the browser sends the register and upload forms.
+    static func multipart(_ fields: [(String, String)], files: [(String, Data)]) -> (HTTPHeaders, ByteBuffer) {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": "zz"])
+        var buffer = ByteBuffer()
+        for (name, value) in fields {
+            buffer.writeString("--zz\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, data) in files {
+            buffer.writeString(
+                "--zz\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"\(name)\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n")
+            buffer.writeBytes(data)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("--zz--\r\n")
+        return (headers, buffer)
+    }
+
+    /// Requirement 1's rest: files at 受理 and while handling (a bad one stores none, and no appeal), 首接负责制
+    /// (one lead answers, assisting departments see and report but cannot answer), and 督办 of a late appeal
+    /// by the supervisor, answered by the lead department and shown in the 督查清单's pressings.
+    @Test func filesAssistingDepartmentsAndPressingALateAppeal() async throws {
+        let clock = MutableClock(LocalDate(year: 2026, month: 11, day: 2)!.date.addingTimeInterval(9 * 3600))
+        try await TestStores.withStore(clock: clock) { store in
+            let county = try await TestCounty.make(in: store)
+            try await store.saveAppealCategory(
+                AppealCategory(code: "HJWS", name: "环境卫生", description: "", keywords: "", group: "测试"),
+                by: .commandLine)
+            let housing = try await store.createUnit(
+                name: "县住建局", kind: .department, parentID: county.county.id, by: .commandLine)
+            let water = try await store.createUnit(
+                name: "县水利局", kind: .department, parentID: county.county.id, by: .commandLine)
+            let hash = Passwords.hash("Pass-2026-ok", cost: 4)
+            var tokens: [String: String] = [:]
+            for (name, role, unit) in [
+                ("desk", Role.clerk, county.township), ("lead", .clerk, housing), ("assist", .clerk, water),
+                ("sup", .supervisor, county.county), ("other", .clerk, county.sibling),
+            ] {
+                let user = try await county.user(store, name, role, at: unit, passwordHash: hash)
+                tokens[name] = try await store.createSession(userID: user.id, kind: "test", lifetime: 60 * 86_400).token
+            }
+            let settings = AppConfiguration(store: store.configuration, bcryptCost: 4)
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                ZhenggaiApp.configure(app, settings: settings, store: store)
+            }) { app in
+                func send(
+                    _ method: HTTPMethod, _ path: String, as who: String, form: String? = nil,
+                    multipart: (HTTPHeaders, ByteBuffer)? = nil
+                ) async throws -> TestingHTTPResponse {
+                    var headers = multipart?.0 ?? HTTPHeaders()
+                    headers.bearerAuthorization = .init(token: tokens[who]!)
+                    var body = multipart?.1
+                    if let form {
+                        headers.contentType = .urlEncodedForm
+                        body = ByteBuffer(string: form)
+                    }
+                    return try await app.testing().sendRequest(method, path, headers: headers, body: body)
+                }
+                let fields = [
+                    ("channel", "walkIn"), ("kind", "help"), ("category", "HJWS"),
+                    ("areaID", county.village.id.uuidString), ("text", "村口排水沟堵塞，雨天积水进屋"),
+                    ("personName", "李大姐"), ("personPhone", "13800002222"),
+                ]
+                // A renamed executable among the photos: nothing is registered, the form says which file.
+                let refused = try await send(
+                    .POST, "/appeals", as: "desk",
+                    multipart: Self.multipart(
+                        fields, files: [("现场.pdf", Fixtures.pdf), ("照片.jpg", Data("MZ\u{90}".utf8))]))
+                #expect(refused.status == .unprocessableEntity)
+                #expect(String(buffer: refused.body).contains("照片.jpg"))
+                #expect(try await store.appeals(in: .everything).isEmpty)
+
+                let registered = try await send(
+                    .POST, "/appeals", as: "desk",
+                    multipart: Self.multipart(fields, files: [("现场.pdf", Fixtures.pdf)]))
+                #expect(registered.status == .seeOther)
+                let appeal = try #require(try await store.appeals(in: .everything).first)
+                #expect(try await store.appealFiles(appeal.id).map(\.stage) == [.register])
+
+                // 首接负责制: 住建局 leads, 水利局 assists.
+                let dispatched = try await send(
+                    .POST, "/appeals/\(appeal.id)/manage", as: "desk",
+                    form: "step=dispatch&departmentID=\(housing.id)&assist=\(water.id)&assist=\(housing.id)")
+                #expect(dispatched.status == .seeOther)
+                #expect(try await store.appealAssists(appeal.id).map(\.departmentName) == ["县水利局"])
+                let assistList = String(buffer: try await send(.GET, "/appeals", as: "assist").body)
+                #expect(assistList.contains(appeal.number))
+                #expect(!String(buffer: try await send(.GET, "/appeals", as: "other").body).contains(appeal.number))
+                let assistPage = String(buffer: try await send(.GET, "/appeals/\(appeal.id)", as: "assist").body)
+                #expect(assistPage.contains("协办情况") && !assistPage.contains("答复内容"))
+                #expect(assistPage.contains("现场.pdf"))
+                let fileID = try await store.appealFiles(appeal.id)[0].id
+                #expect(try await send(.GET, "/appeal-files/\(fileID)", as: "assist").status == .ok)
+                #expect(try await send(.GET, "/appeal-files/\(fileID)", as: "other").status == .forbidden)
+                #expect(
+                    try await send(
+                        .POST, "/appeals/\(appeal.id)/handle", as: "assist", form: "step=progress&note=已派员疏通上游涵洞"
+                    ).status == .seeOther)
+                #expect(
+                    try await send(.POST, "/appeals/\(appeal.id)/handle", as: "assist", form: "step=answer&text=已疏通")
+                        .status == .forbidden)
+                #expect(
+                    try await send(
+                        .POST, "/appeals/\(appeal.id)/files", as: "assist",
+                        multipart: Self.multipart([], files: [("疏通后.pdf", Fixtures.pdf)])
+                    ).status == .seeOther)
+                #expect(try await store.appealFiles(appeal.id).map(\.stage) == [.register, .handling])
+
+                // Three weeks on, unanswered: late. The supervisor presses it; the lead department answers.
+                clock.advance(by: 21 * 86_400)
+                let late = String(buffer: try await send(.GET, "/appeals?late=1", as: "sup").body)
+                #expect(late.contains(appeal.number))
+                #expect(
+                    try await send(
+                        .POST, "/appeals/\(appeal.id)/pressings", as: "desk",
+                        form: "text=督办&answerDue=2026-11-30"
+                    ).status == .forbidden)
+                let pressed = try await send(
+                    .POST, "/appeals/\(appeal.id)/pressings", as: "sup",
+                    form: "kind=order&text=该诉求已超期，请限期办结&answerDue=2026-11-30")
+                #expect(pressed.status == .seeOther)
+                let press = try #require(try await store.pressings(ofAppeal: appeal.id).first)
+                #expect(press.unitName == "县住建局" && press.appealNumber == appeal.number)
+                let leadPage = String(buffer: try await send(.GET, "/appeals/\(appeal.id)", as: "lead").body)
+                #expect(leadPage.contains("该诉求已超期，请限期办结") && leadPage.contains("提交反馈"))
+                #expect(
+                    try await send(.POST, "/pressings/\(press.id)/answer", as: "assist", form: "answer=x").status
+                        == .forbidden)
+                #expect(
+                    try await send(.POST, "/pressings/\(press.id)/answer", as: "lead", form: "answer=已办结并答复")
+                        .status == .seeOther)
+                #expect(
+                    try await send(.POST, "/appeals/\(appeal.id)/handle", as: "lead", form: "step=answer&text=已疏通排水沟")
+                        .status == .seeOther)
+                #expect(try await store.appeal(appeal.id).status == .answered)
+                let audit = try await store.auditLog(in: .everything, try AuditQuery(after: 0, limit: 1_000))
+                #expect(audit.contains { $0.action == "pressing.order" && $0.entity == "appeal" })
+                #expect(audit.contains { $0.action == "appeal.file" })
+            }
+        }
+    }
 }

@@ -78,6 +78,7 @@ import ZhenggaiTestSupport
         var pressing: Pressing
         var publication: Publication
         var appeal: Appeal
+        var appealFile: AppealFile
     }
 
     static func targets(_ world: APIWorld, in unit: UnitNode, parent: UnitNode, leader: User) async throws -> Targets {
@@ -116,9 +117,12 @@ import ZhenggaiTestSupport
                 personName: "某人",
                 personPhone: ""), by: .commandLine)
         let appeal = try await AppealDesk.dispatch(registered.id, to: unit.id, store: store, by: .commandLine)
+        let files = try await store.addAppealFiles(
+            appeal.id, [FileUpload(name: "现场.pdf", data: Fixtures.pdf)], by: AuditActor(clerk))
         return Targets(
             unit: unit, user: clerk, source: source, problem: problem, task: task, evidence: evidence,
-            progress: progress, channel: channel, pressing: pressing, publication: publication, appeal: appeal)
+            progress: progress, channel: channel, pressing: pressing, publication: publication, appeal: appeal,
+            appealFile: files[0])
     }
 
     func request(_ route: SiteRoute, _ t: Targets) -> (String, String?) {
@@ -135,6 +139,7 @@ import ZhenggaiTestSupport
             .replacingOccurrences(of: "{pressingID}", with: t.pressing.id.uuidString)
             .replacingOccurrences(of: "{publicationID}", with: t.publication.id.uuidString)
             .replacingOccurrences(of: "{appealID}", with: t.appeal.id.uuidString)
+            .replacingOccurrences(of: "{appealFileID}", with: t.appealFile.id.uuidString)
             .replacingOccurrences(of: "{cadence}", with: "quarterly")
             .replacingOccurrences(
                 of: "{start}", with: ReportPeriod.containing(TestStores.today, .quarter).start.iso)
@@ -189,6 +194,8 @@ import ZhenggaiTestSupport
             case .appealRegister: "areaID=\(unit)&channel=phone&kind=help&category=T1&text=%E8%AF%89%E6%B1%82"
             case .appealManage: "step=close"
             case .appealHandle: "step=progress&note=%E5%8A%9E%E7%90%86"
+            case .appealPress:
+                "kind=order&text=%E7%9D%A3%E5%8A%9E&answerDue=\(TestStores.today.adding(days: 5).iso)"
             case .publicationWithdraw: "reason=%E6%B5%8B%E8%AF%95"
             default: nil
             }
@@ -226,7 +233,7 @@ import ZhenggaiTestSupport
                         ).token
                         let (path, body) = request(route, t)
                         let response: TestingHTTPResponse
-                        if route == .apiUploadEvidence || route == .evidenceUpload {
+                        if [.apiUploadEvidence, .evidenceUpload, .appealFiles].contains(route) {
                             var headers = HTTPHeaders()
                             headers.bearerAuthorization = .init(token: token)
                             headers.contentType = HTTPMediaType(

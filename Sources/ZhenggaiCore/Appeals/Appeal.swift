@@ -186,3 +186,57 @@ public struct AppealLimits: Codable, Sendable, Equatable {
         }
     }
 }
+
+/// A file kept with an appeal: what the person brought at 受理 (a photo, a letter), or the department's
+/// evidence of the handling. Internal like the person's name: never on a public page or in an Open311 answer.
+public struct AppealFile: Sendable, Equatable, Codable {
+    public enum Stage: String, Codable, Sendable, CaseIterable {
+        case register, handling
+
+        public var label: String {
+            switch self {
+            case .register: "受理材料"
+            case .handling: "办理佐证"
+            }
+        }
+    }
+
+    public var id: UUID
+    public var appealID: UUID
+    public var stage: Stage
+    public var fileName: String
+    public var contentType: String
+    public var size: Int
+    public var sha256: String
+    public var uploadedBy: String
+    public var uploadedAt: Date
+
+    public init(
+        id: UUID, appealID: UUID, stage: Stage, fileName: String, contentType: String, size: Int, sha256: String,
+        uploadedBy: String, uploadedAt: Date
+    ) {
+        self.id = id
+        self.appealID = appealID
+        self.stage = stage
+        self.fileName = fileName
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.uploadedBy = uploadedBy
+        self.uploadedAt = uploadedAt
+    }
+}
+
+/// A department that assists (协办) with an appeal another department leads (首接负责制: the lead answers for
+/// it to the person; the assisting ones report what they did).
+public struct AppealAssist: Sendable, Equatable, Codable {
+    public var departmentID: UUID
+    public var departmentName: String
+    public var departmentPath: String
+
+    public init(departmentID: UUID, departmentName: String, departmentPath: String) {
+        self.departmentID = departmentID
+        self.departmentName = departmentName
+        self.departmentPath = departmentPath
+    }
+}

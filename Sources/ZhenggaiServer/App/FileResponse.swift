@@ -21,4 +21,13 @@ enum FileResponse {
             value: "\(inline ? "inline" : "attachment"); filename=\"download\"; filename*=UTF-8''\(encoded)")
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
+
+    /// An uploaded file (evidence, an appeal's file): pictures and PDFs open in the browser for preview,
+    /// everything else downloads, and `?download=1` always downloads.
+    static func uploaded(_ data: Data, fileName: String, contentType: String, request: Request) -> Response {
+        let inline =
+            (contentType.hasPrefix("image/") || contentType == "application/pdf")
+            && (try? request.query.get(String.self, at: "download")) == nil
+        return make(data, fileName: fileName, contentType: contentType, inline: inline)
+    }
 }

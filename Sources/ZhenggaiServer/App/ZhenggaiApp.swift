@@ -99,7 +99,7 @@ public enum ZhenggaiApp {
             + OfficePages.routes(store: store)
             + RhythmPages.routes(store: store, settings: settings, similarity: similarity)
             + PublicPages.routes(store: store, settings: settings) + PublicationPages.routes(store: store)
-            + AppealPages.routes(store: store) + AppealImportPage.routes(store: store)
+            + AppealPages.routes(store: store, publicURL: settings.publicURL) + AppealImportPage.routes(store: store)
             + Open311Routes.routes(store: store, settings: settings)
         for handler in handlers { app.routes.register(handler, store: store) }
     }

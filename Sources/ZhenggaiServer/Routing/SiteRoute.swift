@@ -38,6 +38,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case open311Discovery, open311Document, open311Post, open311Service, open311Request, open311Token
     case appeals, appealRegister, appeal, appealManage, appealHandle, appealStatistics, publicAppeals
     case appealImportForm, appealImportPreview, appealImportConfirm, appealStatisticsPublish, appealStatisticsWithdraw
+    case appealFiles, appealFile, appealPress
 
     // MARK: JSON API (docs/openapi.json)
     case apiLogin, apiLogout, apiMe
@@ -88,7 +89,7 @@ public enum SiteRoute: String, CaseIterable, Sendable {
             .adminChannels, .adminChannel, .adminJobs, .periods, .period, .periodExport,
             .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicationForm,
             .publicationView, .ratingsReport, .open311Discovery, .open311Document, .open311Service, .open311Request,
-            .open311Token, .appeals, .appeal, .appealStatistics, .publicAppeals, .appealImportForm,
+            .open311Token, .appeals, .appeal, .appealStatistics, .publicAppeals, .appealImportForm, .appealFile,
             .apiListUnits, .apiGetUnit, .apiListUsers, .apiGetUser, .apiListCategories,
             .apiListSources, .apiGetSource, .apiGetProblem, .apiProblemTrail, .apiGetTask, .apiDownloadEvidence,
             .apiLedger, .apiCounts, .apiAuditLog:
@@ -251,6 +252,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .appealImportConfirm: "/appeals/import/confirm"
         case .appealStatisticsPublish: "/appeals/statistics/publish"
         case .appealStatisticsWithdraw: "/appeals/statistics/withdraw"
+        case .appealFiles: "/appeals/{appealID}/files"
+        case .appealFile: "/appeal-files/{appealFileID}"
+        case .appealPress: "/appeals/{appealID}/pressings"
         }
     }
 
@@ -306,10 +310,11 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicationForm, .publicationPrepare, .publicationWithdraw, .publicationCodes: .action(.publish)
         case .publicationView, .ratingsReport: .action(.read)
         case .publicationApprove: .action(.approvePublication)
-        case .appeals, .appeal, .appealStatistics: .action(.read)
+        case .appeals, .appeal, .appealStatistics, .appealFile: .action(.read)
         case .appealRegister, .appealManage, .appealImportForm, .appealImportPreview, .appealImportConfirm:
             .action(.manageAppeals)
-        case .appealHandle: .action(.handleAppeals)
+        case .appealHandle, .appealFiles: .action(.handleAppeals)
+        case .appealPress: .action(.supervise)
         case .appealStatisticsPublish, .appealStatisticsWithdraw: .action(.publishAppealFigures)
         case .apiAuditLog: .action(.readAuditLog)
         }

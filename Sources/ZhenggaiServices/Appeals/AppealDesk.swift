@@ -19,17 +19,22 @@ public enum AppealDesk {
         return try await dispatch(appeal.id, to: department, store: store, by: actor, note: "按派单规则自动派单")
     }
 
-    /// 派单 (or 改派 after a dispute): the answer is due in the kind's working days from today.
-    public static func dispatch(_ id: UUID, to department: UUID, store: Store, by actor: AuditActor, note: String = "")
-        async throws -> Appeal
-    {
+    /// 派单 (or 改派 after a dispute): the answer is due in the kind's working days from today. An appeal that
+    /// needs several departments has one lead (首接负责制: it answers to the person) and assisting ones (协办),
+    /// which see it and report what they did; a new dispatch replaces them.
+    public static func dispatch(
+        _ id: UUID, to department: UUID, assisting: [UUID] = [], store: Store, by actor: AuditActor, note: String = ""
+    ) async throws -> Appeal {
+        guard assisting.count <= 10 else { throw refuse("协办单位最多 10 个。") }
         let appeal = try await store.appeal(id)
         let rules = try await store.rhythmSettings(at: appeal.areaPath).settings
         let calendar = try await store.calendar()
         let due = calendar.adding(
             workdays: rules.appealLimits.days(for: appeal.kind, urgent: appeal.urgent), to: store.clock.today())
         let name = try await store.unit(department).name
-        return try await store.updateAppeal(id, event: "dispatch", by: actor) { appeal, now in
+        let assistNames = try await assisting.filter { $0 != department }.asyncMap { try await store.unit($0).name }
+        let assists = assistNames.isEmpty ? "" : "（主办），\(assistNames.joined(separator: "、"))协办"
+        return try await store.updateAppeal(id, event: "dispatch", by: actor, assists: assisting) { appeal, now in
             guard appeal.status == .registered || appeal.status == .disputed || appeal.status == .dispatched else {
                 throw refuse("当前为「\(appeal.status.label)」，不能派单。")
             }
@@ -38,7 +43,7 @@ public enum AppealDesk {
             appeal.dispatchedAt = now
             appeal.dueOn = due
             appeal.disputeReason = nil
-            return "派单至\(name)，\(due.chinese)前答复" + (note.isEmpty ? "" : "（\(note)）")
+            return "派单至\(name)\(assists)，\(due.chinese)前答复" + (note.isEmpty ? "" : "（\(note)）")
         }
     }
 
@@ -144,7 +149,9 @@ public enum AppealDesk {
             appeal.answeredAt = nil
             return "诉求人不满意，重新办理：\(reason)"
         }
-        return try await dispatch(id, to: department, store: store, by: actor, note: "回访不满意，重新办理")
+        let assisting = try await store.appealAssists(id).map(\.departmentID)
+        return try await dispatch(
+            id, to: department, assisting: assisting, store: store, by: actor, note: "回访不满意，重新办理")
     }
 
     /// 并单: this appeal is about a matter already open; it is handled there and gets that answer.

@@ -320,7 +320,7 @@ public enum PeriodReport {
             .filter { $0.issuedOn >= period.start && $0.issuedOn <= endDay }
             .map { press in
                 PeriodFigures.PressLine(
-                    kind: press.kind.label, unitName: press.unitName, number: press.problemNumber,
+                    kind: press.kind.label, unitName: press.unitName, number: press.problemNumber ?? press.appealNumber,
                     person: press.personName,
                     issuedOn: press.issuedOn, answerDue: press.answerDue,
                     answered: press.answeredOn.map { $0 <= endDay } ?? false, text: String(press.text.prefix(80)))

@@ -11,12 +11,16 @@ public enum Pressings {
         let press = try await store.createPressing(new, by: actor)
         let settings = try await store.rhythmSettings(at: press.unitPath).settings
         guard settings.immediateForPressing else { return press }
-        let subject = press.problemNumber.map { "问题 \($0)" } ?? press.personName.map { "\($0)同志" } ?? press.unitName
+        let subject =
+            press.appealNumber.map { "群众诉求 \($0)" } ?? press.problemNumber.map { "问题 \($0)" }
+            ?? press.personName.map { "\($0)同志" } ?? press.unitName
         let title = "\(press.kind.label)：\(subject)"
         let due = press.answerDue.map { "，请于\($0.chinese)前反馈" } ?? ""
         let body = "\(press.issuedByName)\(press.kind.label)\(subject)：\(press.text)\(due)"
         // The problem page's address (the web layer's route table is not visible here; the path is stable).
-        let link = press.problemID.map { "/problems/\($0.uuidString)" } ?? "/"
+        let link =
+            press.appealID.map { "/appeals/\($0.uuidString)" } ?? press.problemID.map { "/problems/\($0.uuidString)" }
+            ?? "/"
         // Whoever answers for the unit: its secretaries and clerks (nearest unit that has them), and the
         // pressed leader.
         let grants = try await store.activeGrants()

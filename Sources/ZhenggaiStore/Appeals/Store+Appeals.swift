@@ -22,6 +22,8 @@ public struct NewAppeal: Sendable {
     public var externalRef: String?
     /// When the platform received it, for an appeal registered later from its sheet; now otherwise.
     public var receivedAt: Date?
+    /// What the person brought (a photo, a letter): kept with the appeal as 受理材料, in the same transaction.
+    public var attachments: [FileUpload] = []
 
     public init(
         channel: Appeal.Channel, kind: Appeal.Kind, urgent: Bool = false, category: String, areaID: UUID, place: String,
@@ -104,6 +106,7 @@ extension Store {
         guard new.personName.count <= 50, new.personPhone.count <= 30, new.place.count <= 200 else {
             throw StoreError.invalid(field: "诉求人", message: "姓名不超过 50 字，电话不超过 30 位，地点不超过 200 字。")
         }
+        let attachments = try checkUploads(new.attachments)
         let id = ids.next()
         try await write(actor) { tx in
             guard let area = try await UnitModel.find(new.areaID, on: tx.db) else {
@@ -136,7 +139,10 @@ extension Store {
                   \(bind: new.externalRef))
                 """
             ).run()
-            try await Self.appealEvent(id, kind: "register", note: "\(new.channel.label)受理，\(new.kind.label)", tx: tx)
+            try await self.insertAppealFiles(attachments, appealID: id, stage: .register, tx: tx)
+            let files = attachments.isEmpty ? "" : "，附材料 \(attachments.count) 份"
+            try await Self.appealEvent(
+                id, kind: "register", note: "\(new.channel.label)受理，\(new.kind.label)\(files)", tx: tx)
             try await tx.record(
                 "appeal.register", entity: "appeal", id: id.uuidString, unitPath: area.path, before: nil,
                 after: [
@@ -159,9 +165,10 @@ extension Store {
 
     /// One step of the loop: the current appeal is read inside the write (so two steps racing are applied one
     /// after the other, the later one seeing the earlier), `change` checks and edits it, and the edit, an
-    /// event and an audit entry are written together.
+    /// event and an audit entry are written together. `assists`, when given, replaces the assisting
+    /// departments (协办) in the same transaction.
     public func updateAppeal(
-        _ id: UUID, event kind: String, by actor: AuditActor,
+        _ id: UUID, event kind: String, by actor: AuditActor, assists: [UUID]? = nil,
         _ change: @escaping @Sendable (inout Appeal, Date) throws -> String
     ) async throws -> Appeal {
         try await write(actor) { tx in
@@ -193,10 +200,15 @@ extension Store {
                 WHERE id = \(bind: id) AND version = \(bind: before.version)
                 """
             ).run()
+            var recorded = ["status": after.status.rawValue, "note": note]
+            if let assists {
+                let kept = try await Self.replaceAssists(id, with: assists, lead: after.departmentID, tx: tx)
+                recorded["assists"] = kept.map(\.departmentName).joined(separator: "、")
+            }
             try await Self.appealEvent(id, kind: kind, note: note, tx: tx)
             try await tx.record(
                 "appeal.\(kind)", entity: "appeal", id: id.uuidString, unitPath: before.areaPath,
-                before: ["status": before.status.rawValue], after: ["status": after.status.rawValue, "note": note])
+                before: ["status": before.status.rawValue], after: recorded)
         }
         return try await appeal(id)
     }
@@ -233,7 +245,7 @@ extension Store {
     }
 
     /// Appeals received in [from, to), newest first, of every area and department in the scope (an appeal is
-    /// seen by its area's people and by the department it was sent to).
+    /// seen by its area's people, by the department it was sent to and by the departments assisting it).
     public func appeals(in scope: Scope, from: Date? = nil, to: Date? = nil, limit: Int = 1_000) async throws
         -> [Appeal]
     {
@@ -249,11 +261,22 @@ extension Store {
         query.appendLiteral(" ORDER BY a.received_at DESC, a.number DESC LIMIT ")
         query.appendInterpolation(bind: limit * 4)
         let rows = try await sql.raw(query).all()
+        // The assisting departments in the scope, read once (few appeals need several departments).
+        var assisted = Set<UUID>()
+        if scope != .everything {
+            for row in try await sql.raw("SELECT appeal_id, department_path FROM appeal_assists").all()
+            where scope.contains(try row.decode(column: "department_path", as: String.self)) {
+                assisted.insert(try row.decode(column: "appeal_id", as: UUID.self))
+            }
+        }
         var result: [Appeal] = []
         for row in rows {
             let appeal = try Self.appeal(row)
             let departmentPath = try row.decode(column: "department_path", as: String?.self)
-            guard scope.contains(appeal.areaPath) || departmentPath.map(scope.contains) == true else { continue }
+            guard
+                scope.contains(appeal.areaPath) || departmentPath.map(scope.contains) == true
+                    || assisted.contains(appeal.id)
+            else { continue }
             result.append(appeal)
             if result.count == limit { break }
         }
@@ -273,14 +296,17 @@ extension Store {
         }
     }
 
-    /// The department's path (for the gate: the department an appeal was sent to may handle it).
-    public func appealPaths(_ id: UUID) async throws -> (area: String, department: String?) {
+    /// The paths the gate reads: the area's, the lead department's (it handles and answers) and the assisting
+    /// departments' (they see the appeal and report on it).
+    public func appealPaths(_ id: UUID) async throws -> (area: String, department: String?, assists: [String]) {
         guard
             let row = try await sql.raw("SELECT area_path, department_path FROM appeals WHERE id = \(bind: id)").first()
         else { throw StoreError.notFound(what: "群众诉求") }
+        let assists = try await sql.raw("SELECT department_path FROM appeal_assists WHERE appeal_id = \(bind: id)")
+            .all().map { try $0.decode(column: "department_path", as: String.self) }
         return (
             try row.decode(column: "area_path", as: String.self),
-            try row.decode(column: "department_path", as: String?.self)
+            try row.decode(column: "department_path", as: String?.self), assists
         )
     }
 

@@ -25,13 +25,7 @@ extension Store {
                     throw StoreError.invalid(field: "整改任务", message: "该任务不属于这个问题。")
                 }
             }
-            if self.configuration.evidenceInDatabase, try await EvidenceBlobModel.find(digest, on: tx.db) == nil {
-                let blob = EvidenceBlobModel()
-                blob.id = digest
-                blob.data = data
-                blob.size = data.count
-                try await blob.create(on: tx.db)
-            }
+            try await self.keepBlob(digest, data, tx: tx)
             let model = EvidenceModel()
             model.id = self.ids.next()
             model.problemID = problemID
@@ -58,12 +52,28 @@ extension Store {
     }
 
     /// The bytes, from disk or from the database (a restored backup carries its files inside).
-    public func evidenceData(_ evidence: Evidence) async throws -> Data {
-        let path = evidenceFile(evidence.sha256)
+    public func evidenceData(_ evidence: Evidence) async throws -> Data { try await fileData(evidence.sha256) }
+
+    /// The bytes of a stored file (a problem's evidence or an appeal's file: one content-addressed store).
+    func fileData(_ digest: String) async throws -> Data {
+        let path = evidenceFile(digest)
         if let data = FileManager.default.contents(atPath: path.path) { return data }
-        if let blob = try await EvidenceBlobModel.find(evidence.sha256, on: db) { return blob.data }
-        logger.error("evidence file missing", metadata: ["sha256": .string(evidence.sha256)])
+        if let blob = try await EvidenceBlobModel.find(digest, on: db) { return blob.data }
+        logger.error("evidence file missing", metadata: ["sha256": .string(digest)])
         throw StoreError.notFound(what: "佐证材料文件")
+    }
+
+    /// With the files kept in the database (several app servers, no shared disk), the bytes are written in
+    /// the transaction that names them; on disk they were written and synced before it began.
+    func keepBlob(_ digest: String, _ data: Data, tx: WriteTransaction) async throws {
+        guard configuration.evidenceInDatabase, try await EvidenceBlobModel.find(digest, on: tx.db) == nil else {
+            return
+        }
+        let blob = EvidenceBlobModel()
+        blob.id = digest
+        blob.data = data
+        blob.size = data.count
+        try await blob.create(on: tx.db)
     }
 
     func evidenceFile(_ digest: String) -> URL {

@@ -119,7 +119,7 @@ extension Store {
     }
 
     /// Moves a unit and everything below it under another parent: the materialised paths of the subtree, of
-    /// its sources and of its problems are rewritten in the same transaction, so scopes follow at once.
+    /// its sources, problems, appeals and pressings are rewritten in the same transaction, so scopes follow at once.
     /// (Audit entries keep the path they were written with: the chain is history.)
     public func moveUnit(_ id: UUID, under parentID: UUID, by actor: AuditActor) async throws -> UnitNode {
         try await write(actor) { tx in
@@ -147,8 +147,13 @@ extension Store {
             let oldPath = model.path
             let newPath = "\(parent.path)\(id.uuidString)/"
             let cut = oldPath.count + 1
-            for table in ["units", "sources", "problems"] {
-                let column = table == "units" ? "path" : "unit_path"
+            // Every materialised path that names the subtree: the appeals desk's and the pressings' too, or a
+            // moved township's appeals would fall out of its people's scope.
+            let paths = [
+                ("units", "path"), ("sources", "unit_path"), ("problems", "unit_path"), ("appeals", "area_path"),
+                ("appeals", "department_path"), ("appeal_assists", "department_path"), ("pressings", "unit_path"),
+            ]
+            for (table, column) in paths {
                 try await tx.sql.raw(
                     """
                     UPDATE \(ident: table) SET \(ident: column) = \(bind: newPath) || substr(\(ident: column), \(bind: cut))

@@ -4,7 +4,7 @@ import SQLKit
 public import ZhenggaiCore
 
 /// A 督办单 (a written order to report by a date) or a 约谈 (a talk with a leader: when, who, outcome),
-/// issued by a supervisor or the inspection office on an item or a leader.
+/// issued by a supervisor or the inspection office on an item, a leader, or a late appeal of the public.
 public struct Pressing: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case order, talk
@@ -23,6 +23,9 @@ public struct Pressing: Sendable, Equatable, Codable {
     public var problemNumber: String?
     public var personID: UUID?
     public var personName: String?
+    /// A 督办 of an appeal (群众诉求): the department handling it answers.
+    public var appealID: UUID?
+    public var appealNumber: String?
     public var unitID: UUID
     public var unitPath: String
     public var unitName: String
@@ -40,6 +43,13 @@ public struct Pressing: Sendable, Equatable, Codable {
 
     public var isAnswered: Bool { answeredOn != nil }
 
+    /// What was pressed, as the audit log names it.
+    public var subject: (entity: String, id: String) {
+        if let appealID { return ("appeal", appealID.uuidString) }
+        if let problemID { return ("problem", problemID.uuidString) }
+        return ("person", personID?.uuidString ?? unitID.uuidString)
+    }
+
     /// An order not answered by its date.
     public func isOverdue(today: LocalDate) -> Bool {
         guard kind == .order, !isAnswered, let answerDue else { return false }
@@ -51,6 +61,7 @@ public struct NewPressing: Sendable {
     public var kind: Pressing.Kind
     public var problemID: UUID?
     public var personID: UUID?
+    public var appealID: UUID?
     public var text: String
     public var answerDue: LocalDate?
     public var talkDate: LocalDate?
@@ -59,11 +70,12 @@ public struct NewPressing: Sendable {
 
     public init(
         kind: Pressing.Kind, problemID: UUID? = nil, personID: UUID? = nil, text: String, answerDue: LocalDate? = nil,
-        talkDate: LocalDate? = nil, participants: String? = nil, outcome: String? = nil
+        talkDate: LocalDate? = nil, participants: String? = nil, outcome: String? = nil, appealID: UUID? = nil
     ) {
         self.kind = kind
         self.problemID = problemID
         self.personID = personID
+        self.appealID = appealID
         self.text = text
         self.answerDue = answerDue
         self.talkDate = talkDate
@@ -73,8 +85,19 @@ public struct NewPressing: Sendable {
 }
 
 extension Store {
-    /// Where a pressing lands: the problem's unit, or the pressed leader's unit.
-    public func pressingTarget(problemID: UUID?, personID: UUID?) async throws -> (unitID: UUID, unitPath: String) {
+    /// Where a pressing lands: the problem's unit, the pressed leader's unit, or the department handling the
+    /// appeal (its area while nobody has it).
+    public func pressingTarget(problemID: UUID?, personID: UUID?, appealID: UUID? = nil) async throws -> (
+        unitID: UUID, unitPath: String
+    ) {
+        if let appealID {
+            let appeal = try await appeal(appealID)
+            guard appeal.status.isOpen else {
+                throw StoreError.invalid(field: "督办对象", message: "诉求已「\(appeal.status.label)」，无须督办。")
+            }
+            if let department = appeal.departmentID { return (department, try await unit(department).path) }
+            return (appeal.areaID, appeal.areaPath)
+        }
         if let problemID {
             let problem = try await Self.problemModel(problemID, on: db)
             return (problem.unitID, problem.unitPath)
@@ -105,16 +128,18 @@ extension Store {
                 throw StoreError.invalid(field: "约谈对象", message: "请写明约谈了谁、谁参加。")
             }
         }
-        let target = try await pressingTarget(problemID: new.problemID, personID: new.personID)
+        let target = try await pressingTarget(
+            problemID: new.problemID, personID: new.personID, appealID: new.appealID)
         let id = ids.next()
         let issuer = actor.id ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         try await write(actor) { tx in
             try await Self.requireActive(target.unitID, on: tx.db)
             try await tx.sql.raw(
                 """
-                INSERT INTO pressings (id, kind, problem_id, person_id, unit_id, unit_path, issued_by, issued_by_name,
-                  issued_on, text, answer_due, talk_date, participants, outcome, created_at)
+                INSERT INTO pressings (id, kind, problem_id, person_id, appeal_id, unit_id, unit_path, issued_by,
+                  issued_by_name, issued_on, text, answer_due, talk_date, participants, outcome, created_at)
                 VALUES (\(bind: id), \(bind: new.kind.rawValue), \(bind: new.problemID), \(bind: new.personID),
+                  \(bind: new.appealID),
                   \(bind: target.unitID), \(bind: target.unitPath), \(bind: issuer), \(bind: actor.name), \(bind: today.iso),
                   \(bind: text), \(bind: new.answerDue?.iso), \(bind: new.talkDate?.iso),
                   \(bind: new.participants?.trimmingCharacters(in: .whitespaces)), \(bind: new.outcome?.trimmingCharacters(in: .whitespaces)),
@@ -122,9 +147,10 @@ extension Store {
                 """
             ).run()
             let created = try await self.pressing(id, on: tx.sql)
+            let (entity, entityID) = created.subject
             try await tx.record(
-                "pressing.\(new.kind.rawValue)", entity: new.problemID == nil ? "person" : "problem",
-                id: (new.problemID ?? new.personID)!.uuidString, unitPath: target.unitPath, before: nil, after: created)
+                "pressing.\(new.kind.rawValue)", entity: entity, id: entityID, unitPath: target.unitPath, before: nil,
+                after: created)
         }
         return try await pressing(id)
     }
@@ -150,10 +176,10 @@ extension Store {
                 """
             ).run()
             let after = try await self.pressing(id, on: tx.sql)
+            let (entity, entityID) = before.subject
             try await tx.record(
-                "pressing.answer", entity: before.problemID == nil ? "person" : "problem",
-                id: (before.problemID ?? before.personID)!.uuidString, unitPath: before.unitPath, before: before,
-                after: after)
+                "pressing.answer", entity: entity, id: entityID, unitPath: before.unitPath, before: before, after: after
+            )
         }
         return try await pressing(id)
     }
@@ -171,6 +197,10 @@ extension Store {
         try await pressings(where: "p.problem_id = ", problemID, on: sql)
     }
 
+    public func pressings(ofAppeal appealID: UUID) async throws -> [Pressing] {
+        try await pressings(where: "p.appeal_id = ", appealID, on: sql)
+    }
+
     /// Every pressing in the scope, newest first (the 督查清单 and 通报 read them per period).
     public func pressings(in scope: Scope) async throws -> [Pressing] {
         try await pressings(where: nil, nil, on: sql).filter { scope.contains($0.unitPath) }
@@ -181,9 +211,11 @@ extension Store {
     {
         var query = SQLQueryString(
             """
-            SELECT p.*, u.name AS unit_name, pr.number AS problem_number, pe.name AS person_name
+            SELECT p.*, u.name AS unit_name, pr.number AS problem_number, pe.name AS person_name,
+              ap.number AS appeal_number
             FROM pressings p JOIN units u ON u.id = p.unit_id
             LEFT JOIN problems pr ON pr.id = p.problem_id LEFT JOIN people pe ON pe.id = p.person_id
+            LEFT JOIN appeals ap ON ap.id = p.appeal_id
             """)
         if let condition, let value {
             query.appendLiteral(" WHERE \(condition)")
@@ -203,6 +235,8 @@ extension Store {
                 problemNumber: try row.decode(column: "problem_number", as: String?.self),
                 personID: try row.decode(column: "person_id", as: UUID?.self),
                 personName: try row.decode(column: "person_name", as: String?.self),
+                appealID: try row.decode(column: "appeal_id", as: UUID?.self),
+                appealNumber: try row.decode(column: "appeal_number", as: String?.self),
                 unitID: try row.decode(column: "unit_id", as: UUID.self),
                 unitPath: try row.decode(column: "unit_path", as: String.self),
                 unitName: try row.decode(column: "unit_name", as: String.self),

@@ -31,9 +31,14 @@ enum AppealPages {
         var areas: [Option]
         var values: [String: String]
         var error: String?
+        /// Only the appeals past their answer date (督办 starts here).
+        var lateOnly: Bool
+        var lateCount: Int
         var action = SiteRoute.appealRegister.link()
         var statistics = SiteRoute.appealStatistics.link()
         var importLink = SiteRoute.appealImportForm.link()
+        var lateLink = SiteRoute.appeals.link(query: [("late", "1")])
+        var allLink = SiteRoute.appeals.link()
     }
 
     struct DetailContext: Encodable {
@@ -41,6 +46,13 @@ enum AppealPages {
             var at: String
             var who: String
             var note: String
+        }
+        struct FileView: Encodable {
+            var name: String
+            var stage: String
+            var by: String
+            var at: String
+            var link: String
         }
         var layout: Layout
         var number: String
@@ -53,6 +65,8 @@ enum AppealPages {
         var text: String
         var person: String
         var department: String
+        /// 协办单位 (首接负责制: the department above leads and answers).
+        var assists: String?
         var due: String
         var late: Bool
         var answer: String?
@@ -60,8 +74,18 @@ enum AppealPages {
         var problemLink: String?
         var events: [Event]
         var canManage: Bool
+        /// The lead department: reports, answers, disputes.
         var canHandle: Bool
+        /// An assisting department: reports what it did and adds evidence.
+        var canAssist: Bool
+        var canSupervise: Bool
         var departments: [Option]
+        var assistOptions: [Option]
+        var files: [FileView]
+        var canUpload: Bool
+        var upload: String
+        var pressings: [ProblemPage.PressingView]
+        var pressAction: String
         var levels: [Option]
         var candidates: [Option]
         var categories: [Option]
@@ -105,12 +129,65 @@ enum AppealPages {
         var withdrawAction = SiteRoute.appealStatisticsWithdraw.link()
     }
 
-    static func routes(store: Store) -> [Handler] {
+    /// The register form (受理), sent as multipart because the person's photo or letter comes with it; the
+    /// same fields decode from a url-encoded post.
+    struct Registration: Content {
+        var channel: String?
+        var kind: String?
+        var urgent: String?
+        var category: String?
+        var areaID: String?
+        var place: String?
+        var text: String?
+        var personName: String?
+        var personPhone: String?
+        var files: [File]?
+
+        init(_ request: Request) {
+            self = (try? request.content.decode(Registration.self)) ?? Registration()
+        }
+
+        init() {}
+
+        var values: [String: String] {
+            [
+                "channel": channel, "kind": kind, "urgent": urgent, "category": category, "areaID": areaID,
+                "place": place, "text": text, "personName": personName, "personPhone": personPhone,
+            ].compactMapValues { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+
+        var uploads: [FileUpload] {
+            (files ?? []).filter { $0.data.readableBytes > 0 }.map {
+                FileUpload(name: $0.filename, data: Data(buffer: $0.data))
+            }
+        }
+    }
+
+    /// Files sent with a form: a batch of photos at most, each within the evidence limit.
+    static func uploadLimit(_ store: Store) -> ByteCount {
+        ByteCount(value: Store.appealFilesPerUpload * store.configuration.evidenceLimitBytes + 64 * 1024)
+    }
+
+    /// Where the caller handles an appeal from: the lead department when it is theirs, else an assisting
+    /// department of theirs (it may report and add evidence; answering stays with the lead).
+    static func handlingPath(
+        _ paths: (area: String, department: String?, assists: [String]), caller: Caller
+    ) -> String {
+        if let department = paths.department, caller.scope.contains(department) { return department }
+        return paths.assists.first(where: caller.scope.contains) ?? paths.department ?? paths.area
+    }
+
+    static func routes(store: Store, publicURL: String?) -> [Handler] {
         @Sendable func list(_ request: Request, _ caller: Caller, values: [String: String] = [:], error: String? = nil)
             async throws -> Response
         {
             let today = store.clock.today()
-            let appeals = try await store.appeals(in: caller.scope, limit: 300)
+            func isLate(_ appeal: Appeal) -> Bool {
+                appeal.status == .dispatched && (appeal.dueOn.map { $0 < today } ?? false)
+            }
+            let lateOnly = (try? request.query.get(String.self, at: "late")) == "1"
+            let recent = try await store.appeals(in: caller.scope, limit: lateOnly ? 5_000 : 300)
+            let appeals = lateOnly ? recent.filter(isLate) : recent
             let areas = try await store.units(in: Scope(caller.principal, for: .manageAppeals))
             let context = ListContext(
                 layout: Layout(title: "群众诉求", caller: caller, section: .appeals, notice: Pages.notice(request)),
@@ -119,8 +196,7 @@ enum AppealPages {
                         link: SiteRoute.appeal.link(appeal.id), number: appeal.number, kind: appeal.kind.label,
                         text: Text.excerpt(appeal.text, 40), area: appeal.areaName,
                         department: appeal.departmentName ?? "—",
-                        status: appeal.status.label, due: appeal.dueOn?.chinese ?? "",
-                        late: appeal.status == .dispatched && (appeal.dueOn.map { $0 < today } ?? false))
+                        status: appeal.status.label, due: appeal.dueOn?.chinese ?? "", late: isLate(appeal))
                 },
                 canRegister: !areas.isEmpty,
                 channels: Appeal.Channel.allCases.map {
@@ -132,7 +208,8 @@ enum AppealPages {
                 categories: try await store.appealCategories().map {
                     Option(value: $0.code, label: $0.name, selected: values["category"] == $0.code)
                 },
-                areas: Pickers.units(areas, selected: values["areaID"] ?? ""), values: values, error: error)
+                areas: Pickers.units(areas, selected: values["areaID"] ?? ""), values: values, error: error,
+                lateOnly: lateOnly, lateCount: recent.filter(isLate).count)
             return try await Pages.render(
                 request, "appeals", context, status: error == nil ? .ok : .unprocessableEntity)
         }
@@ -145,6 +222,15 @@ enum AppealPages {
                 paths.department.map {
                     AccessPolicy.allows(caller.principal, .handleAppeals, on: AccessTarget(unitPath: $0))
                 } ?? false
+            let canAssist =
+                !canHandle
+                && paths.assists.contains {
+                    AccessPolicy.allows(caller.principal, .handleAppeals, on: AccessTarget(unitPath: $0))
+                }
+            let pressTarget = AccessTarget(unitPath: paths.department ?? paths.area)
+            let canSupervise = AccessPolicy.allows(caller.principal, .supervise, on: pressTarget)
+            let mayAnswerPress = AccessPolicy.allows(caller.principal, .addProgress, on: pressTarget)
+            let assists = try await store.appealAssists(appeal.id)
             let today = store.clock.today()
             let units = try await store.units(in: .everything).filter { !$0.isRetired }
             let candidates =
@@ -159,7 +245,9 @@ enum AppealPages {
                     ?? appeal.category,
                 area: appeal.areaName, place: appeal.place, text: appeal.text,
                 person: [appeal.personName, appeal.personPhone].filter { !$0.isEmpty }.joined(separator: " "),
-                department: appeal.departmentName ?? "未派单", due: appeal.dueOn.map { "\($0.chinese)前答复" } ?? "",
+                department: appeal.departmentName.map { assists.isEmpty ? $0 : "\($0)（主办）" } ?? "未派单",
+                assists: assists.isEmpty ? nil : assists.map(\.departmentName).joined(separator: "、"),
+                due: appeal.dueOn.map { "\($0.chinese)前答复" } ?? "",
                 late: appeal.status == .dispatched && (appeal.dueOn.map { $0 < today } ?? false),
                 answer: appeal.answer,
                 satisfaction: appeal.satisfaction.flatMap(RatingLevel.init(rawValue:)).map {
@@ -169,8 +257,24 @@ enum AppealPages {
                 events: try await store.appealEvents(appeal.id).map {
                     .init(at: LocalDate.chineseTime($0.at), who: $0.actorName, note: $0.note)
                 },
-                canManage: canManage, canHandle: canHandle,
+                canManage: canManage, canHandle: canHandle, canAssist: canAssist, canSupervise: canSupervise,
                 departments: Pickers.units(units, selected: appeal.departmentID?.uuidString ?? ""),
+                assistOptions: units.map { unit in
+                    Option(
+                        value: unit.id.uuidString, label: unit.name,
+                        selected: assists.contains { $0.departmentID == unit.id })
+                },
+                files: try await store.appealFiles(appeal.id).map {
+                    .init(
+                        name: $0.fileName, stage: $0.stage.label, by: $0.uploadedBy,
+                        at: LocalDate.chineseTime($0.uploadedAt), link: SiteRoute.appealFile.link($0.id))
+                },
+                canUpload: appeal.status.isOpen && (canManage || canHandle || canAssist),
+                upload: SiteRoute.appealFiles.link(appeal.id),
+                pressings: try await store.pressings(ofAppeal: appeal.id).map { press in
+                    ProblemPage.PressingView(press, today: today, answerable: mayAnswerPress)
+                },
+                pressAction: SiteRoute.appealPress.link(appeal.id),
                 levels: RatingLevel.allCases.map {
                     Option(value: String($0.rawValue), label: $0.label, selected: false)
                 },
@@ -293,25 +397,31 @@ enum AppealPages {
         return [
             Handler(.appeals) { request, caller in try await list(request, caller) },
             Handler(
-                .appealRegister,
+                .appealRegister, bodyLimit: uploadLimit(store),
                 target: { request, _ in
-                    guard let id = FormInput(request).uuid("areaID") else { return .anywhere }
+                    guard let id = Registration(request).values["areaID"].flatMap(UUID.init(uuidString:)) else {
+                        return .anywhere
+                    }
                     return AccessTarget(unitPath: try await store.unit(id).path)
                 }
             ) { request, caller in
-                let form = FormInput(request)
-                guard let areaID = form.uuid("areaID"), let channel = Appeal.Channel(rawValue: form["channel"]),
-                    let kind = Appeal.Kind(rawValue: form["kind"])
-                else { return try await list(request, caller, values: form.values, error: "请选择受理渠道、诉求类型和所在地区。") }
+                let form = Registration(request)
+                let values = form.values
+                guard let areaID = values["areaID"].flatMap(UUID.init(uuidString:)),
+                    let channel = values["channel"].flatMap(Appeal.Channel.init(rawValue:)),
+                    let kind = values["kind"].flatMap(Appeal.Kind.init(rawValue:))
+                else { return try await list(request, caller, values: values, error: "请选择受理渠道、诉求类型和所在地区。") }
                 do {
-                    let appeal = try await AppealDesk.register(
-                        NewAppeal(
-                            channel: channel, kind: kind, urgent: form["urgent"] == "1", category: form["category"],
-                            areaID: areaID, place: form["place"], text: form["text"], personName: form["personName"],
-                            personPhone: form["personPhone"]), store: store, by: caller.actor)
+                    var new = NewAppeal(
+                        channel: channel, kind: kind, urgent: values["urgent"] == "1",
+                        category: values["category"] ?? "", areaID: areaID, place: values["place"] ?? "",
+                        text: values["text"] ?? "", personName: values["personName"] ?? "",
+                        personPhone: values["personPhone"] ?? "")
+                    new.attachments = form.uploads
+                    let appeal = try await AppealDesk.register(new, store: store, by: caller.actor)
                     return Pages.redirect(request, to: SiteRoute.appeal.link(appeal.id), notice: .created)
                 } catch let error as StoreError {
-                    return try await list(request, caller, values: form.values, error: error.userMessage)
+                    return try await list(request, caller, values: values, error: error.userMessage)
                 }
             },
             // The appeal (with the person's name and phone) is for its area's people and the department it
@@ -320,10 +430,8 @@ enum AppealPages {
                 .appeal,
                 target: { request, caller in
                     let paths = try await store.appealPaths(try request.id("appealID"))
-                    if let department = paths.department, caller.scope.contains(department) {
-                        return AccessTarget(unitPath: department)
-                    }
-                    return AccessTarget(unitPath: paths.area)
+                    let handling = handlingPath(paths, caller: caller)
+                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
                 }
             ) { request, caller in try await detail(request, caller) },
             Handler(
@@ -340,7 +448,11 @@ enum AppealPages {
                         guard let department = form.uuid("departmentID") else {
                             throw StoreError.invalid(field: "承办单位", message: "请选择承办单位。")
                         }
-                        _ = try await AppealDesk.dispatch(id, to: department, store: store, by: caller.actor)
+                        struct Assisting: Decodable { var assist: [String]? }
+                        let assisting = ((try? request.content.decode(Assisting.self))?.assist ?? [])
+                            .compactMap(UUID.init(uuidString:))
+                        _ = try await AppealDesk.dispatch(
+                            id, to: department, assisting: assisting, store: store, by: caller.actor)
                     case "reject":
                         _ = try await AppealDesk.reject(id, reason: form["reason"], store: store, by: caller.actor)
                     case "close": _ = try await AppealDesk.close(id, store: store, by: caller.actor)
@@ -368,6 +480,63 @@ enum AppealPages {
             },
             Handler(
                 .appealHandle,
+                target: { request, caller in
+                    AccessTarget(
+                        unitPath: handlingPath(try await store.appealPaths(try request.id("appealID")), caller: caller))
+                }
+            ) { request, caller in
+                let id = try request.id("appealID")
+                let form = FormInput(request)
+                // 首接负责制: an assisting department reports; answering and disputing are the lead's.
+                func lead() async throws {
+                    let paths = try await store.appealPaths(id)
+                    try Gate.authorize(caller, .handleAppeals, AccessTarget(unitPath: paths.department ?? paths.area))
+                }
+                return try await step(request, caller) {
+                    switch form["step"] {
+                    case "progress":
+                        _ = try await AppealDesk.progress(id, note: form["note"], store: store, by: caller.actor)
+                    case "answer":
+                        try await lead()
+                        _ = try await AppealDesk.answer(id, text: form["text"], store: store, by: caller.actor)
+                    case "dispute":
+                        try await lead()
+                        _ = try await AppealDesk.dispute(id, reason: form["reason"], store: store, by: caller.actor)
+                    default: throw StoreError.invalid(field: "操作", message: "未知的操作。")
+                    }
+                }
+            },
+            // 受理材料 by the desk before dispatch, 办理佐证 by the departments handling it.
+            Handler(
+                .appealFiles, bodyLimit: uploadLimit(store),
+                target: { request, caller in
+                    let paths = try await store.appealPaths(try request.id("appealID"))
+                    let handling = handlingPath(paths, caller: caller)
+                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
+                }
+            ) { request, caller in
+                try await step(request, caller) {
+                    _ = try await store.addAppealFiles(
+                        try request.id("appealID"), Registration(request).uploads, by: caller.actor)
+                }
+            },
+            Handler(
+                .appealFile,
+                target: { request, caller in
+                    let file = try await store.appealFile(try request.id("appealFileID"))
+                    let paths = try await store.appealPaths(file.appealID)
+                    let handling = handlingPath(paths, caller: caller)
+                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
+                }
+            ) { request, _ in
+                let file = try await store.appealFile(try request.id("appealFileID"))
+                return FileResponse.uploaded(
+                    try await store.appealFileData(file), fileName: file.fileName, contentType: file.contentType,
+                    request: request)
+            },
+            // 督办 of an appeal (a late one, usually): the department handling it answers by the date.
+            Handler(
+                .appealPress,
                 target: { request, _ in
                     let paths = try await store.appealPaths(try request.id("appealID"))
                     return AccessTarget(unitPath: paths.department ?? paths.area)
@@ -376,15 +545,13 @@ enum AppealPages {
                 let id = try request.id("appealID")
                 let form = FormInput(request)
                 return try await step(request, caller) {
-                    switch form["step"] {
-                    case "progress":
-                        _ = try await AppealDesk.progress(id, note: form["note"], store: store, by: caller.actor)
-                    case "answer":
-                        _ = try await AppealDesk.answer(id, text: form["text"], store: store, by: caller.actor)
-                    case "dispute":
-                        _ = try await AppealDesk.dispute(id, reason: form["reason"], store: store, by: caller.actor)
-                    default: throw StoreError.invalid(field: "操作", message: "未知的操作。")
-                    }
+                    let input = RhythmPages.PressingInput(
+                        kind: form["kind"].isEmpty ? "order" : form["kind"], text: form["text"],
+                        answerDue: form.optional("answerDue"), talkDate: form.optional("talkDate"),
+                        participants: form.optional("participants"), outcome: form.optional("outcome"))
+                    var new = try input.pressing(problemID: nil)
+                    new.appealID = id
+                    _ = try await Pressings.issue(new, store: store, by: caller.actor, publicURL: publicURL)
                 }
             },
             Handler(.appealStatistics) { request, caller in

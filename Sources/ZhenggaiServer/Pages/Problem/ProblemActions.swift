@@ -223,13 +223,9 @@ enum ProblemActions {
                 }
             ) { request, _ in
                 let evidence = try await store.evidence(try request.id("evidenceID"))
-                // Pictures and PDFs open in the browser for preview; everything else downloads.
-                let inline =
-                    (evidence.contentType.hasPrefix("image/") || evidence.contentType == "application/pdf")
-                    && (try? request.query.get(String.self, at: "download")) == nil
-                return FileResponse.make(
+                return FileResponse.uploaded(
                     try await store.evidenceData(evidence), fileName: evidence.fileName,
-                    contentType: evidence.contentType, inline: inline)
+                    contentType: evidence.contentType, request: request)
             },
         ]
     }

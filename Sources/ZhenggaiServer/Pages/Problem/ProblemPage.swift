@@ -44,6 +44,22 @@ enum ProblemPage {
         var talk: String?
         var answer: String?
         var answerAction: String?
+
+        /// `answerable`: the caller may answer for the pressed unit (an order is answered once).
+        init(_ press: Pressing, today: LocalDate, answerable: Bool) {
+            kind = press.kind.label
+            text = press.text
+            issued = "\(press.issuedByName) \(press.issuedOn.chinese)"
+            due = press.answerDue.map { "\($0.chinese)前反馈" }
+            overdue = press.isOverdue(today: today)
+            talk =
+                press.kind == .talk
+                ? "约谈日期 \(press.talkDate?.chinese ?? "")；对象 \(press.participants ?? "")\(press.outcome.map { "；结果：\($0)" } ?? "")"
+                : nil
+            answer = press.answer.map { "\(press.answeredByName ?? "") \(press.answeredOn?.chinese ?? "")：\($0)" }
+            answerAction =
+                press.kind == .order && !press.isAnswered && answerable ? SiteRoute.pressingAnswer.link(press.id) : nil
+        }
     }
 
     struct ProblemView: Encodable {
@@ -394,17 +410,8 @@ enum ProblemPage {
             forms: forms)
         var shown = context
         let mayAnswer = allows(.addProgress)
-        shown.pressings = try await store.pressings(ofProblem: problem.id).map { press in
-            PressingView(
-                kind: press.kind.label, text: press.text,
-                issued: "\(press.issuedByName) \(press.issuedOn.chinese)",
-                due: press.answerDue.map { "\($0.chinese)前反馈" }, overdue: press.isOverdue(today: today),
-                talk: press.kind == .talk
-                    ? "约谈日期 \(press.talkDate?.chinese ?? "")；对象 \(press.participants ?? "")\(press.outcome.map { "；结果：\($0)" } ?? "")"
-                    : nil,
-                answer: press.answer.map { "\(press.answeredByName ?? "") \(press.answeredOn?.chinese ?? "")：\($0)" },
-                answerAction: press.kind == .order && !press.isAnswered && mayAnswer
-                    ? SiteRoute.pressingAnswer.link(press.id) : nil)
+        shown.pressings = try await store.pressings(ofProblem: problem.id).map {
+            PressingView($0, today: today, answerable: mayAnswer)
         }
         shown.pressAction = SiteRoute.pressingCreate.link(problem.id)
         let ratings = try await Publishing.ratings(of: problem.id, store: store)

@@ -637,7 +637,7 @@ enum RhythmPages {
         var participants: String?
         var outcome: String?
 
-        func pressing(problemID: UUID) throws -> NewPressing {
+        func pressing(problemID: UUID?) throws -> NewPressing {
             guard let kind = Pressing.Kind(rawValue: kind) else {
                 throw StoreError.invalid(field: "类别", message: "应为 order（督办）或 talk（约谈）。")
             }
@@ -693,9 +693,12 @@ enum RhythmPages {
             Handler(.pressingAnswer, target: pressingTarget) { request, caller in
                 let press = try await store.pressing(try request.id("pressingID"))
                 _ = try await store.answerPressing(press.id, answer: FormInput(request)["answer"], by: caller.actor)
-                return Pages.redirect(
-                    request, to: press.problemID.map { SiteRoute.problem.link($0) } ?? SiteRoute.home.link(),
-                    notice: .saved)
+                let back =
+                    press.appealID.map { SiteRoute.appeal.link($0) } ?? press.problemID.map {
+                        SiteRoute.problem.link($0)
+                    }
+                    ?? SiteRoute.home.link()
+                return Pages.redirect(request, to: back, notice: .saved)
             },
             Handler(.apiCreatePressing, target: problemTarget) { request, caller in
                 let input = try request.decode(PressingInput.self)
