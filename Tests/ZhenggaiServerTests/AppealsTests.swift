@@ -356,4 +356,41 @@ import ZhenggaiTestSupport
             }
         }
     }
+
+    /// The limits per kind are the county's (requirement 1: configurable): set on the rhythm page, checked
+    /// there, and used by the next dispatch.
+    @Test func theCountySetsItsAppealLimitsOnTheRhythmPage() async throws {
+        try await APIWorld.with { world in
+            let form = [
+                "planDueWorkdays=15", "reportDueMonths=2", "counting=calendarDays", "greenDays=20", "yellowDays=10",
+                "toldAtGreen=assignee", "toldAtYellow=leader", "toldAtRed=secretary", "digestHour=8", "stuckDays=14",
+                "appealConsultation=2", "appealSuggestion=10", "appealComplaint=15", "appealReport=15",
+                "appealUrgent=0", "appealMinimum=5", "ratingRuleEnabled=1", "ratingMinimum=10", "ratingThreshold=60",
+                "ratingMaxVeryDissatisfied=5",
+            ].joined(separator: "&")
+            var headers = HTTPHeaders()
+            headers.contentType = .urlEncodedForm
+            let refused = try await world.call(
+                .POST, "/admin/rhythm", as: .inspector, headers: headers, body: form + "&appealHelp=0")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(String(buffer: refused.body).contains("诉求办理时限"))
+            let saved = try await world.call(
+                .POST, "/admin/rhythm", as: .inspector, headers: headers, body: form + "&appealHelp=5")
+            #expect(saved.status == .seeOther)
+            let rules = try await world.store.rhythmSettings(at: world.county.village.path).settings
+            #expect(rules.appealLimits.help == 5 && rules.appealLimits.consultation == 2)
+            try await world.store.saveAppealCategory(
+                AppealCategory(code: "QT", name: "其他", description: "", keywords: "", group: ""), by: .commandLine)
+            let appeal = try await world.store.registerAppeal(
+                NewAppeal(
+                    channel: .phone, kind: .help, category: "QT", areaID: world.county.village.id, place: "",
+                    text: "路灯不亮", personName: "", personPhone: ""), by: .commandLine)
+            let dispatched = try await AppealDesk.dispatch(
+                appeal.id, to: world.county.township.id, store: world.store, by: .commandLine)
+            // Tuesday 2026-11-24 + 5 working days.
+            #expect(dispatched.dueOn == LocalDate(year: 2026, month: 12, day: 1))
+            let page = String(buffer: try await world.call(.GET, "/admin/rhythm", as: .inspector).body)
+            #expect(page.contains("name=\"appealHelp\" type=\"number\" min=\"1\" max=\"60\" value=\"5\""))
+        }
+    }
 }

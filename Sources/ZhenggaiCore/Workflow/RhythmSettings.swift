@@ -156,6 +156,18 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
         guard toldAtGreen <= toldAtYellow, toldAtYellow <= toldAtRed else {
             throw .invalid(field: "提醒对象", message: "颜色越紧，告知的人只能越多。")
         }
+        let limits = appealLimits
+        guard (0...5).contains(limits.urgent),
+            [limits.consultation, limits.help, limits.suggestion, limits.complaint, limits.report].allSatisfy({
+                (1...60).contains($0)
+            })
+        else { throw .invalid(field: "诉求办理时限", message: "应为 1 到 60 个工作日（紧急诉求 0 到 5 个，0 为当日）。") }
+        guard (1...1_000).contains(appealMinimumForRates) else {
+            throw .invalid(field: "诉求统计最少件数", message: "应为 1 到 1000 件。")
+        }
+        guard (1...10_000).contains(ratingMinimum), (1...100).contains(ratingThreshold),
+            (0...10_000).contains(ratingMaxVeryDissatisfied)
+        else { throw .invalid(field: "群众评价", message: "最少人次 1 到 10000，满意率 1 到 100，非常不满意人次 0 到 10000。") }
         var keys = Set<String>()
         for cadence in cadences {
             let name = cadence.name.trimmingCharacters(in: .whitespaces)

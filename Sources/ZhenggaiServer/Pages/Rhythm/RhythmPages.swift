@@ -84,10 +84,21 @@ enum RhythmPages {
             var contents: [Option]
             var enabled: Bool
         }
+        struct NumberField: Encodable {
+            var label: String
+            var name: String
+            var min: Int
+            var max: Int
+            var value: String
+            var error: String?
+        }
         var layout: Layout
         var unitName: String
         var values: [String: String]
+        var appealFields: [NumberField] = []
+        var ratingFields: [NumberField] = []
         var immediate: Bool
+        var ratingRule: Bool
         var countings: [Option]
         var green: [Option]
         var yellow: [Option]
@@ -125,8 +136,17 @@ enum RhythmPages {
                     "planDueWorkdays": String(rules.planDueWorkdays), "reportDueMonths": String(rules.reportDueMonths),
                     "greenDays": String(rules.greenDays), "yellowDays": String(rules.yellowDays),
                     "stuckDays": String(rules.stuckDays), "digestHour": String(rules.digestHour),
+                    "appealConsultation": String(rules.appealLimits.consultation),
+                    "appealHelp": String(rules.appealLimits.help),
+                    "appealSuggestion": String(rules.appealLimits.suggestion),
+                    "appealComplaint": String(rules.appealLimits.complaint),
+                    "appealReport": String(rules.appealLimits.report),
+                    "appealUrgent": String(rules.appealLimits.urgent),
+                    "appealMinimum": String(rules.appealMinimumForRates),
+                    "ratingMinimum": String(rules.ratingMinimum), "ratingThreshold": String(rules.ratingThreshold),
+                    "ratingMaxVeryDissatisfied": String(rules.ratingMaxVeryDissatisfied),
                 ],
-                immediate: rules.immediateForPressing,
+                immediate: rules.immediateForPressing, ratingRule: rules.ratingRuleEnabled,
                 countings: options(RhythmSettings.Counting.allCases, rules.counting) { $0.label },
                 green: options(RhythmSettings.Audience.allCases, rules.toldAtGreen) { $0.label },
                 yellow: options(RhythmSettings.Audience.allCases, rules.toldAtYellow) { $0.label },
@@ -141,8 +161,25 @@ enum RhythmPages {
                 newPeriods: options(RhythmSettings.Period.allCases, RhythmSettings.Period.month) { $0.label },
                 newContents: options(RhythmSettings.Content.allCases, RhythmSettings.Content.supervision) { $0.label },
                 errors: errors)
+            var shown = context
+            func fields(_ list: [(String, String, Int, Int)]) -> [SettingsContext.NumberField] {
+                list.map { label, name, min, max in
+                    .init(
+                        label: label, name: name, min: min, max: max, value: context.values[name] ?? "",
+                        error: errors.fields[name])
+                }
+            }
+            shown.appealFields = fields([
+                ("咨询", "appealConsultation", 1, 60), ("求助", "appealHelp", 1, 60), ("建议", "appealSuggestion", 1, 60),
+                ("投诉", "appealComplaint", 1, 60), ("举报", "appealReport", 1, 60), ("紧急诉求（0 为当日）", "appealUrgent", 0, 5),
+                ("月度统计：少于几件不计算比率", "appealMinimum", 1, 1_000),
+            ])
+            shown.ratingFields = fields([
+                ("至少几人次评价才适用", "ratingMinimum", 1, 10_000), ("满意率低于（%）", "ratingThreshold", 1, 100),
+                ("「非常不满意」超过几人次", "ratingMaxVeryDissatisfied", 0, 10_000),
+            ])
             return try await Pages.render(
-                request, "admin-rhythm", context,
+                request, "admin-rhythm", shown,
                 status: errors.summary == nil && errors.fields.isEmpty ? .ok : .unprocessableEntity)
         }
         return [
@@ -172,6 +209,22 @@ enum RhythmPages {
                 if let value = number("yellowDays", "黄色提醒天数") { rules.yellowDays = value }
                 if let value = number("stuckDays", "停滞天数") { rules.stuckDays = value }
                 if let value = number("digestHour", "提醒时间") { rules.digestHour = value }
+                // Forms saved before these fields existed (or by a script) keep the county's values.
+                func optional(_ key: String, _ label: String, _ apply: (Int) -> Void) {
+                    guard form.values[key] != nil else { return }
+                    if let value = number(key, label) { apply(value) }
+                }
+                optional("appealConsultation", "咨询办理时限") { rules.appealLimits.consultation = $0 }
+                optional("appealHelp", "求助办理时限") { rules.appealLimits.help = $0 }
+                optional("appealSuggestion", "建议办理时限") { rules.appealLimits.suggestion = $0 }
+                optional("appealComplaint", "投诉办理时限") { rules.appealLimits.complaint = $0 }
+                optional("appealReport", "举报办理时限") { rules.appealLimits.report = $0 }
+                optional("appealUrgent", "紧急诉求办理时限") { rules.appealLimits.urgent = $0 }
+                optional("appealMinimum", "诉求统计最少件数") { rules.appealMinimumForRates = $0 }
+                optional("ratingMinimum", "群众评价最少人次") { rules.ratingMinimum = $0 }
+                optional("ratingThreshold", "群众评价满意率") { rules.ratingThreshold = $0 }
+                optional("ratingMaxVeryDissatisfied", "非常不满意人次") { rules.ratingMaxVeryDissatisfied = $0 }
+                if form.values["ratingMinimum"] != nil { rules.ratingRuleEnabled = form["ratingRuleEnabled"] == "1" }
                 rules.counting = RhythmSettings.Counting(rawValue: form["counting"]) ?? rules.counting
                 rules.toldAtGreen = RhythmSettings.Audience(rawValue: form["toldAtGreen"]) ?? rules.toldAtGreen
                 rules.toldAtYellow = RhythmSettings.Audience(rawValue: form["toldAtYellow"]) ?? rules.toldAtYellow
