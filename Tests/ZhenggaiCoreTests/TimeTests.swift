@@ -9,6 +9,10 @@ import Testing
         #expect(LocalDate(year: 2028, month: 2, day: 29) != nil)
         #expect(LocalDate(iso: "2026-13-01") == nil)
         #expect(LocalDate(iso: "2026-9-1") == nil)
+        for bad in ["2026-11-2x", "2026-11-240", "2026/11/24", "+026-11-24", "2026-11-24 ", ""] {
+            #expect(LocalDate(iso: bad) == nil, "\(bad)")
+        }
+        #expect(LocalDate(iso: "2026-11-24") == LocalDate(year: 2026, month: 11, day: 24))
     }
 
     @Test func datesPrintTheGongwenWay() {
@@ -120,6 +124,19 @@ import Testing
         previous = day
         if mismatches.count > 5 { break }
         date = calendar.date(byAdding: .day, value: 1, to: date)!
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+    // The day of an instant, read without the calendar since 1991: the same day at every hour's edge.
+    var instant = Date(timeIntervalSince1970: 600_000_000)
+    while instant.timeIntervalSince1970 < 4_200_000_000 {
+        for offset in [-1.0, 0, 1] {
+            let at = instant.addingTimeInterval(offset)
+            let parts = calendar.dateComponents([.year, .month, .day], from: at)
+            if LocalDate(at) != LocalDate(year: parts.year!, month: parts.month!, day: parts.day!) {
+                mismatches.append("\(at)")
+            }
+        }
+        instant.addTimeInterval(86_400 * 3 + 3_600 * 7)
     }
     #expect(mismatches.isEmpty, "\(mismatches)")
     #expect(LocalDate(year: 2028, month: 2, day: 29) != nil && LocalDate(year: 2100, month: 2, day: 29) == nil)

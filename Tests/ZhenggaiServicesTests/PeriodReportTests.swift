@@ -103,4 +103,57 @@ import ZhenggaiTestSupport
         #expect(ReportPeriod.lastClosed(before: LocalDate(year: 2026, month: 10, day: 1)!, .month).label == "2026年9月")
         #expect(ReportPeriod.containing(LocalDate(year: 2026, month: 12, day: 31)!, .quarter).next.label == "2027年第一季度")
     }
+
+    /// The figures read snapshots without `JSONDecoder`; they must read exactly what the decoder reads, and
+    /// hand anything unexpected back to it.
+    @Test func snapshotsReadFastAsTheDecoderReadsThem() throws {
+        struct Snapshot: Encodable {
+            var id = UUID()
+            var number = "XC2026-03-02-001"
+            var unitPath = "/A/B/"
+            var unitName = "青山镇"
+            var text: String
+            var status = "pendingFirstReview"
+            var createdAt = Date(timeIntervalSince1970: 1_790_000_123)
+            var outlinePath = ["一、", "（二）\"]"]
+            var figures = ["a": 1]
+            var version = 3
+            var leaderName: String? = nil
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let texts = ["普通文本", "引号\"和\\反斜杠", "换行\n制表\t", "emoji 😀 与 /斜杠/", "控制\u{01}字符", ""]
+        for text in texts {
+            for formatting in [
+                JSONEncoder.OutputFormatting.sortedKeys, [.sortedKeys, .withoutEscapingSlashes], .prettyPrinted,
+            ] {
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                encoder.outputFormatting = formatting
+                let json = String(decoding: try encoder.encode(Snapshot(text: text)), as: UTF8.self)
+                let fast = try #require(PeriodReport.ProblemFacts(reading: json), "\(json)")
+                let full = try decoder.decode(PeriodReport.ProblemFacts.self, from: Data(json.utf8))
+                #expect(fast.createdAt == full.createdAt && fast.number == full.number)
+                #expect(fast.unitPath == full.unitPath && fast.status == full.status)
+                let shown = try #require(PeriodReport.LineFacts(reading: json))
+                let shownFull = try decoder.decode(PeriodReport.LineFacts.self, from: Data(json.utf8))
+                #expect(shown.text == text && shownFull.text == text && shown.unitName == shownFull.unitName)
+            }
+        }
+        // Another writer's escapes, a surrogate pair, nested values with brackets inside strings.
+        #expect(
+            SnapshotFields.strings(
+                #"{"t":"\u4e2d\ud83d\ude00","a":[1,{"b":"]}"}],"c":"d","n":null}"#, keys: ["t", "c", "n"])
+                == ["中😀", "d", nil])
+        // Not the expected shape: nil, and the decoder decides.
+        #expect(SnapshotFields.strings(#"{"text":"abc"#, keys: ["text"]) == nil)
+        #expect(SnapshotFields.strings(#"{"text":12}"#, keys: ["text"]) == nil)
+        #expect(SnapshotFields.strings(#"["text"]"#, keys: ["text"]) == nil)
+        #expect(SnapshotFields.strings(#"{"t":"\ud83d"}"#, keys: ["t"]) == nil)
+        #expect(SnapshotFields.instant("2026-11-24T01:02:03Z") == Date(timeIntervalSince1970: 1_795_482_123))
+        #expect(SnapshotFields.instant("2026-11-24T01:02:03.5Z") == nil)
+        let task =
+            #"{"assignee":"经办人","deadline":"2026-13-01","kind":"scheduled","problemID":"\#(UUID())","status":"inProgress"}"#
+        #expect(PeriodReport.TaskFacts(reading: task) == nil)
+    }
 }

@@ -61,6 +61,13 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     }
 
     public init(_ date: Date) {
+        // China has kept UTC+8 without summer time since 1991-09-16: the day follows from the instant (a
+        // county's 通报 converts hundreds of thousands); earlier instants go through the calendar.
+        let seconds = date.timeIntervalSince1970
+        if seconds >= 684_979_200, seconds < 1e12 {
+            self = LocalDate(dayNumber: Int(((seconds + 28_800) / 86_400).rounded(.down)))
+            return
+        }
         let parts = Self.gregorian.dateComponents([.year, .month, .day], from: date)
         self.year = parts.year!
         self.month = parts.month!
@@ -69,10 +76,29 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
 
     /// Parses "2026-09-30" (ISO 8601, the wire format).
     public init?(iso: String) {
-        let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
+        // Read from the bytes: a county's 通报 reads hundreds of thousands of deadlines.
+        var y = 0
+        var m = 0
+        var d = 0
+        var position = 0
+        for byte in iso.utf8 {
+            switch position {
+            case 4, 7: guard byte == UInt8(ascii: "-") else { return nil }
+            case 0..<10:
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                let digit = Int(byte - 0x30)
+                if position < 4 {
+                    y = y * 10 + digit
+                } else if position < 7 {
+                    m = m * 10 + digit
+                } else {
+                    d = d * 10 + digit
+                }
+            default: return nil
+            }
+            position += 1
+        }
+        guard position == 10 else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

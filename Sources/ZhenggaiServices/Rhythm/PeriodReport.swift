@@ -81,56 +81,164 @@ public enum PeriodReport {
 
     /// What the figures read from a problem's audit snapshot: decoding whole `Problem`s and
     /// `RectificationTask`s was a third of a county's 通报 at 100,000 problems (docs/benchmarks.md).
+    /// (The problem's id is the audit entry's entity id: tasks find their problem by that text.)
     struct ProblemFacts: Decodable {
-        var id: UUID
         var number: String
         var unitPath: String
-        var unitName: String
-        var text: String
         var status: ProblemStatus
         var createdAt: Date
+
+        static let keys = ["number", "unitPath", "status", "createdAt"]
+
+        /// The fast reading (`SnapshotFields`); nil sends the caller to `JSONDecoder`.
+        init?(reading json: String) {
+            guard let found = SnapshotFields.strings(json, keys: Self.keys), let number = found[0],
+                let unitPath = found[1], let status = found[2].flatMap(ProblemStatus.init(rawValue:)),
+                let createdAt = found[3].flatMap(SnapshotFields.instant)
+            else { return nil }
+            self.number = number
+            self.unitPath = unitPath
+            self.status = status
+            self.createdAt = createdAt
+        }
+    }
+
+    /// What a listed item shows besides its number: read again for the few hundred lines kept, not held for
+    /// every problem.
+    struct LineFacts: Decodable {
+        var unitName: String
+        var text: String
+
+        init?(reading json: String) {
+            guard let found = SnapshotFields.strings(json, keys: ["unitName", "text"]), let unitName = found[0],
+                let text = found[1]
+            else { return nil }
+            self.unitName = unitName
+            self.text = text
+        }
     }
 
     struct TaskFacts: Decodable {
-        var problemID: UUID
+        var problemID: String
         var kind: RectificationKind
         var deadline: LocalDate?
         var status: TaskStatus
         var completedOn: LocalDate?
         var leaderName: String?
         var assignee: String
+
+        static let keys = ["problemID", "kind", "deadline", "status", "completedOn", "leaderName", "assignee"]
+
+        init?(reading json: String) {
+            guard let found = SnapshotFields.strings(json, keys: Self.keys), let problemID = found[0],
+                let kind = found[1].flatMap(RectificationKind.init(rawValue:)),
+                let status = found[3].flatMap(TaskStatus.init(rawValue:)), let assignee = found[6]
+            else { return nil }
+            let deadline = found[2].map(LocalDate.init(iso:))
+            let completedOn = found[4].map(LocalDate.init(iso:))
+            // A date that is present must read as one.
+            if deadline == .some(nil) || completedOn == .some(nil) { return nil }
+            self.problemID = problemID
+            self.kind = kind
+            self.deadline = deadline ?? nil
+            self.status = status
+            self.completedOn = completedOn ?? nil
+            self.leaderName = found[5]
+            self.assignee = assignee
+        }
     }
 
     struct StatusFacts: Decodable {
         var status: ProblemStatus
     }
 
-    /// Snapshots decoded once per text: the previous period's pass meets mostly the same snapshots.
+    /// One reading of the audit log and what was read from its snapshots, by position: the period before
+    /// reads the same entries up to its own end, so the log is read once and each snapshot at most once.
     final class Snapshots: @unchecked Sendable {
         let decoder: JSONDecoder = {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             return decoder
         }()
-        private var problems: [String: (json: String, facts: ProblemFacts)] = [:]
-        private var tasks: [String: (json: String, facts: TaskFacts)] = [:]
+        /// The entries under `path` before `end`, in chain order.
+        private(set) var facts: [AuditFact] = []
+        private var path: String?
+        private var end = ""
+        private var problemsAt: [ProblemFacts?] = []
+        private var tasksAt: [TaskFacts?] = []
 
-        func problem(_ id: String, _ json: String) -> ProblemFacts? {
-            if let cached = problems[id], cached.json == json { return cached.facts }
-            guard let facts = try? decoder.decode(ProblemFacts.self, from: Data(json.utf8)) else { return nil }
-            problems[id] = (json, facts)
+        /// What one chunk of the log's snapshots say, read while the next chunk is fetched.
+        struct Chunk: Sendable {
+            var problems: [(Int, ProblemFacts)] = []
+            var tasks: [(Int, TaskFacts)] = []
+        }
+
+        static func read(_ facts: [AuditFact], from base: Int) -> Chunk {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            var chunk = Chunk()
+            for (offset, fact) in facts.enumerated() {
+                guard let json = fact.after else { continue }
+                if fact.action.hasPrefix("task.") {
+                    if let task = TaskFacts(reading: json)
+                        ?? (try? decoder.decode(TaskFacts.self, from: Data(json.utf8)))
+                    {
+                        chunk.tasks.append((base + offset, task))
+                    }
+                } else if fact.action.hasPrefix("problem.") || fact.action.hasPrefix("closure.") {
+                    if let problem =
+                        ProblemFacts(reading: json) ?? (try? decoder.decode(ProblemFacts.self, from: Data(json.utf8)))
+                    {
+                        chunk.problems.append((base + offset, problem))
+                    }
+                }
+            }
+            return chunk
+        }
+
+        /// The entries under the unit before `endInstant`: read from the store unless a reading that covers
+        /// them is at hand. Their snapshots are read on the other cores while the store reads on (a county's
+        /// 通报 at 100,000 problems reads 200,000 of them, docs/benchmarks.md).
+        func load(store: Store, unitPath: String, before endInstant: Date) async throws -> [AuditFact] {
+            let stamp = Store.auditTimestamp(endInstant)
+            guard path != unitPath || end < stamp else { return facts }
+            let reading = ChunkReading()
+            facts = try await store.auditFacts(
+                under: unitPath, before: endInstant, actions: ["problem.", "closure.", "task.", "progress."]
+            ) { base, chunk in
+                reading.add(Task.detached { Self.read(chunk, from: base) })
+            }
+            path = unitPath
+            end = stamp
+            problemsAt = Array(repeating: nil, count: facts.count)
+            tasksAt = Array(repeating: nil, count: facts.count)
+            for task in reading.tasks {
+                let chunk = await task.value
+                for (position, problem) in chunk.problems { problemsAt[position] = problem }
+                for (position, task) in chunk.tasks { tasksAt[position] = task }
+            }
             return facts
         }
 
-        func task(_ id: String, _ json: String) -> TaskFacts? {
-            if let cached = tasks[id], cached.json == json { return cached.facts }
-            guard let facts = try? decoder.decode(TaskFacts.self, from: Data(json.utf8)) else { return nil }
-            tasks[id] = (json, facts)
-            return facts
+        /// The facts of the snapshots at these positions; unreadable ones are left out, as the ledger leaves out
+        /// what it cannot show.
+        func problem(at position: Int) -> ProblemFacts? { problemsAt[position] }
+
+        func task(at position: Int) -> TaskFacts? { tasksAt[position] }
+
+        func line(at position: Int) -> LineFacts? {
+            guard let json = facts[position].after else { return nil }
+            return LineFacts(reading: json) ?? (try? decoder.decode(LineFacts.self, from: Data(json.utf8)))
         }
 
         func status(_ json: String?) -> ProblemStatus? {
-            json.flatMap { try? decoder.decode(StatusFacts.self, from: Data($0.utf8)).status }
+            guard let json else { return nil }
+            if let raw = SnapshotFields.strings(json, keys: ["status"])?[0] ?? nil,
+                let status = ProblemStatus(rawValue: raw)
+            {
+                return status
+            }
+            return try? decoder.decode(StatusFacts.self, from: Data(json.utf8)).status
         }
     }
 
@@ -151,29 +259,31 @@ public enum PeriodReport {
         let asOf = min(period.end, store.clock.today())
         let endInstant = asOf.adding(days: 1).date
         let startStamp = Store.auditTimestamp(period.start.date)
-        let facts = try await store.auditFacts(
-            under: unit.path, before: endInstant, actions: ["problem.", "closure.", "task.", "progress."])
-        // The latest snapshot of each problem and task as text; decoded once each, after the walk.
-        var problemJSON: [String: String] = [:]
+        // The period before reads the same history up to its own end: the entries already read, those before
+        // its end (the same rows, in the same order, as the query would give).
+        let endStamp = Store.auditTimestamp(endInstant)
+        let facts = try await snapshots.load(store: store, unitPath: unit.path, before: endInstant)
+        // Where the latest snapshot of each problem and task is; read once each, after the walk.
+        var problemAt: [String: Int] = [:]
         var withdrawnProblems = Set<String>()
-        var taskJSON: [String: String] = [:]
+        var taskAt: [String: Int] = [:]
         var withdrawnTasks = Set<String>()
         var lastProgress: [String: String] = [:]
         var progressInPeriod: [String: Int] = [:]
         var closedInPeriod: [String: Int] = [:]
         var reopenedInPeriod: [String: Int] = [:]
         var movedIDs = Set<String>()
-        for fact in facts {
+        problemAt.reserveCapacity(facts.count / 2)
+        taskAt.reserveCapacity(facts.count / 2)
+        for (position, fact) in facts.enumerated() where fact.at < endStamp {
             let inPeriod = fact.at >= startStamp
             switch fact.action {
             case "problem.create", "problem.update", "problem.relapse":
-                if let after = fact.after {
-                    problemJSON[fact.entityID] = after
-                }
+                if fact.after != nil { problemAt[fact.entityID] = position }
             case "problem.withdraw": withdrawnProblems.insert(fact.entityID)
             case "problem.restore": withdrawnProblems.remove(fact.entityID)
             case "task.create", "task.update", "task.complete":
-                if let after = fact.after { taskJSON[fact.entityID] = after }
+                if fact.after != nil { taskAt[fact.entityID] = position }
             case "task.withdraw": withdrawnTasks.insert(fact.entityID)
             case "task.restore": withdrawnTasks.remove(fact.entityID)
             case "progress.add":
@@ -186,7 +296,7 @@ public enum PeriodReport {
             default:
                 guard fact.action.hasPrefix("closure."), let after = fact.after else { continue }
                 // A closure step changes the status only; the rest of the problem is as last created or edited.
-                problemJSON[fact.entityID] = after
+                problemAt[fact.entityID] = position
                 guard inPeriod, let status = snapshots.status(after) else { continue }
                 if status.completion != .notCompleted && snapshots.status(fact.before)?.completion == .notCompleted {
                     closedInPeriod[fact.entityID, default: 0] += 1
@@ -199,29 +309,41 @@ public enum PeriodReport {
         let units = try await store.units(in: Scope(subtree: unit.path))
         let children = units.filter { $0.parentID == unit.id }
         // A path names its ancestors ("/county/township/village/"): the child a problem counts under is the
-        // segment after the unit's own path, found in one lookup instead of a prefix test per child.
-        var childByPath: [Substring: UnitNode] = [:]
-        for child in children { childByPath[Substring(child.path)] = child }
-        func row(for path: String) -> UnitNode {
-            guard path.hasPrefix(unit.path), path.count > unit.path.count else { return unit }
-            let rest = path.dropFirst(unit.path.count)
-            guard let slash = rest.firstIndex(of: "/") else { return unit }
-            return childByPath[path[...slash]] ?? unit
+        // segment after the unit's own path. Rows are kept in a list (0 is the unit itself) and each distinct
+        // path is resolved once.
+        let nodes = [unit] + children
+        var rows = nodes.map { PeriodFigures.UnitRow(unitID: $0.id.uuidString, unitName: $0.name) }
+        var childRow: [String: Int] = [:]
+        for (index, child) in children.enumerated() { childRow[child.path] = index + 1 }
+        var rowOfPath: [String: Int] = [:]
+        let ownLength = unit.path.utf8.count
+        func row(for path: String) -> Int {
+            if let known = rowOfPath[path] { return known }
+            var found = 0
+            if path.hasPrefix(unit.path), path.utf8.count > ownLength,
+                let slash = path.utf8.dropFirst(ownLength).firstIndex(of: UInt8(ascii: "/"))
+            {
+                found = childRow[String(path[...slash])] ?? 0
+            }
+            rowOfPath[path] = found
+            return found
         }
-        var rows: [UUID: PeriodFigures.UnitRow] = [:]
-        for node in [unit] + children { rows[node.id] = .init(unitID: node.id.uuidString, unitName: node.name) }
         let endDay = asOf
-        var tasksByProblem: [UUID: [TaskFacts]] = [:]
-        for (id, json) in taskJSON where !withdrawnTasks.contains(id) {
-            guard let task = snapshots.task(id, json) else { continue }
-            tasksByProblem[task.problemID, default: []].append(task)
+        var tasksByProblem: [String: [TaskFacts]] = [:]
+        tasksByProblem.reserveCapacity(taskAt.count)
+        let liveTasks = taskAt.compactMap { withdrawnTasks.contains($0.key) ? nil : $0.value }
+        for position in liveTasks {
+            if let task = snapshots.task(at: position) { tasksByProblem[task.problemID, default: []].append(task) }
         }
-        var problems: [(id: String, problem: ProblemFacts)] = []
-        problems.reserveCapacity(problemJSON.count)
-        for (id, json) in problemJSON where !withdrawnProblems.contains(id) {
-            if let problem = snapshots.problem(id, json) { problems.append((id, problem)) }
+        var problems: [(id: String, position: Int, problem: ProblemFacts)] = []
+        problems.reserveCapacity(problemAt.count)
+        for (id, position) in problemAt where !withdrawnProblems.contains(id) {
+            if let problem = snapshots.problem(at: position) { problems.append((id, position, problem)) }
         }
-        problems.sort { $0.problem.number < $1.problem.number }
+        // Sorted as positions, then laid out once: moving the entries themselves is slower.
+        problems = problems.indices.sorted { problems[$0].problem.number < problems[$1].problem.number }.map {
+            problems[$0]
+        }
         // Lines are built only for what the lists keep (maxLines each): candidates first, as positions in
         // `problems` (number order) with the deadline they are sorted by.
         var overdueCandidates: [(index: Int, deadline: LocalDate)] = []
@@ -230,17 +352,18 @@ public enum PeriodReport {
         var movedIndices: [Int] = []
         let nextEnd = period.end == asOf ? period.next.end : period.end
         let stuckSince = endDay.adding(days: -settings.stuckDays)
-        for (index, (id, problem)) in problems.enumerated() {
-            let node = row(for: problem.unitPath)
-            var figures = rows[node.id]!
-            figures.total += 1
+        for index in problems.indices {
+            let id = problems[index].id
+            let problem = problems[index].problem
+            let at = row(for: problem.unitPath)
+            rows[at].total += 1
             switch problem.status.completion {
-            case .completed: figures.completed += 1
-            case .basicallyCompleted: figures.basicallyCompleted += 1
-            case .notCompleted: figures.notCompleted += 1
+            case .completed: rows[at].completed += 1
+            case .basicallyCompleted: rows[at].basicallyCompleted += 1
+            case .notCompleted: rows[at].notCompleted += 1
             }
             let open = problem.status.completion == .notCompleted
-            let own = tasksByProblem[problem.id] ?? []
+            let own = tasksByProblem[id] ?? []
             let late = own.filter { task in
                 guard task.kind != .ongoing, let deadline = task.deadline else { return false }
                 // As the ledger reads it on the period's last day: past due when the deadline is before it.
@@ -249,14 +372,14 @@ public enum PeriodReport {
                     : (task.completedOn.map { $0 > deadline } ?? false)
             }
             if open, let earliest = late.compactMap(\.deadline).min() {
-                figures.overdue += 1
+                rows[at].overdue += 1
                 overdueCandidates.append((index, earliest))
             } else if !open && !late.isEmpty {
-                figures.lateDone += 1
+                rows[at].lateDone += 1
             }
-            figures.closedInPeriod += closedInPeriod[id] ?? 0
-            figures.reopenedInPeriod += reopenedInPeriod[id] ?? 0
-            figures.progressInPeriod += progressInPeriod[id] ?? 0
+            rows[at].closedInPeriod += closedInPeriod[id] ?? 0
+            rows[at].reopenedInPeriod += reopenedInPeriod[id] ?? 0
+            rows[at].progressInPeriod += progressInPeriod[id] ?? 0
             if movedIDs.contains(id) && movedIndices.count < maxLines { movedIndices.append(index) }
             if open {
                 if stuckIndices.count < maxLines {
@@ -271,15 +394,15 @@ public enum PeriodReport {
                 }.min()
                 if let upcoming { dueCandidates.append((index, upcoming)) }
             }
-            rows[node.id] = figures
         }
         func line(_ index: Int, _ deadline: LocalDate?) -> PeriodFigures.ItemLine {
-            let (id, problem) = problems[index]
-            let own = tasksByProblem[problem.id] ?? []
+            let (id, position, problem) = problems[index]
+            let own = tasksByProblem[id] ?? []
             let people = Set(own.flatMap { [$0.leaderName ?? "", $0.assignee] }.filter { !$0.isEmpty }).sorted()
+            let shown = snapshots.line(at: position)
             return PeriodFigures.ItemLine(
-                problemID: id, number: problem.number, unitName: problem.unitName,
-                text: String(problem.text.prefix(60)), deadline: deadline,
+                problemID: id, number: problem.number, unitName: shown?.unitName ?? "",
+                text: String((shown?.text ?? "").prefix(60)), deadline: deadline,
                 daysOverdue: deadline.map { $0.days(until: endDay) }.flatMap { $0 > 0 ? $0 : nil },
                 lastProgress: lastProgress[id].flatMap(LocalDate.init(iso:)),
                 who: people.joined(separator: "、"))
@@ -292,7 +415,7 @@ public enum PeriodReport {
         let dueLines = dueCandidates.sorted(by: byDeadline).prefix(maxLines).map { line($0.index, $0.deadline) }
         let stuckLines = stuckIndices.map { line($0, nil) }
         let movedLines = movedIndices.map { line($0, nil) }
-        var list = ([unit] + children).compactMap { rows[$0.id] }
+        var list = rows
         // Only units with items are ranked (the unit itself when items are filed at it directly).
         list = list.filter { $0.total > 0 }
         for index in list.indices { list[index].setRate() }
@@ -387,4 +510,15 @@ public struct PeriodReportsJob: Job {
         }
         return "定格期间 \(closed) 个"
     }
+}
+
+/// The parsing tasks of one reading of the audit log, added from the database's thread and awaited by the
+/// reader.
+final class ChunkReading: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Task<PeriodReport.Snapshots.Chunk, Never>] = []
+
+    func add(_ task: Task<PeriodReport.Snapshots.Chunk, Never>) { lock.withLock { list.append(task) } }
+
+    var tasks: [Task<PeriodReport.Snapshots.Chunk, Never>] { lock.withLock { list } }
 }

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 public import Foundation
 import SQLKit
 public import ZhenggaiCore
@@ -250,6 +251,48 @@ extension Store {
     }
 }
 
+/// Audit entries as they are read, one row after the other (on the database's thread for SQLite, where a
+/// row cannot throw: the first failure is kept and thrown by the reader).
+final class FactCollector: @unchecked Sendable {
+    let prefixes: [String]
+    var facts: [AuditFact] = []
+    var failure: (any Error)?
+    let chunkSize: Int
+    let onChunk: (@Sendable (Int, [AuditFact]) -> Void)?
+    private var handedOut = 0
+
+    init(prefixes: [String], chunkSize: Int, onChunk: (@Sendable (Int, [AuditFact]) -> Void)?) {
+        self.prefixes = prefixes
+        self.chunkSize = max(1, chunkSize)
+        self.onChunk = onChunk
+    }
+
+    /// Hands the entries read since the last chunk to the reader, which may work on them while the rest is
+    /// read (a copy: the slice would make every later append copy the whole list).
+    func handOut(final: Bool = false) {
+        guard let onChunk, facts.count > handedOut, final || facts.count - handedOut >= chunkSize else { return }
+        onChunk(handedOut, Array(facts[handedOut...]))
+        handedOut = facts.count
+    }
+
+    func keep(_ text: (String) throws -> String?) {
+        guard failure == nil else { return }
+        do {
+            guard let action = try text("action"), prefixes.contains(where: { action.hasPrefix($0) }) else { return }
+            guard let entity = try text("entity"), let entityID = try text("entity_id"), let at = try text("at") else {
+                throw StoreError.invalid(field: "审计日志", message: "第 \(facts.count + 1) 条记录不完整。")
+            }
+            facts.append(
+                AuditFact(
+                    action: action, entity: entity, entityID: entityID, at: at, before: try text("before"),
+                    after: try text("after")))
+            handOut()
+        } catch {
+            failure = error
+        }
+    }
+}
+
 /// One audit entry as history: what happened to which entity, when, and the record before and after.
 public struct AuditFact: Sendable {
     public var action: String
@@ -267,32 +310,44 @@ extension Store {
 
     /// Every entry written under `unitPath` (as the path was when it was written) before `end`, in chain
     /// order, of the actions starting with one of `prefixes`: the ledger's history, from which figures as of
-    /// a past day are recomputed. `before` is read for closure steps only (the one place it is compared).
-    public func auditFacts(under unitPath: String, before end: Date, actions prefixes: [String]) async throws
-        -> [AuditFact]
-    {
+    /// a past day are recomputed. `before` is read for closure steps only (the one place it is compared), `after`
+    /// for all but progress (whose entries count by their date).
+    /// `onChunk` receives the entries in chunks as they are read (its position in the whole, the entries), so
+    /// a caller can work on them on another core meanwhile; every entry is handed out once, before the return.
+    public func auditFacts(
+        under unitPath: String, before end: Date, actions prefixes: [String], chunkSize: Int = 20_000,
+        onChunk: (@Sendable (Int, [AuditFact]) -> Void)? = nil
+    ) async throws -> [AuditFact] {
         let pattern = unitPath.replacingOccurrences(of: "%", with: "") + "%"
-        let rows = try await sql.raw(
+        let stamp = Self.auditTimestamp(end)
+        let select = """
+            SELECT action, entity, entity_id, at, CASE WHEN action LIKE 'closure.%' THEN before END AS before,
+              CASE WHEN action LIKE 'progress.%' THEN NULL ELSE after END AS after
+            FROM audit_entries WHERE unit_path LIKE
             """
-            SELECT action, entity, entity_id, at, CASE WHEN action LIKE 'closure.%' THEN before END AS before, after
-            FROM audit_entries
-            WHERE unit_path LIKE \(bind: pattern) AND at < \(bind: Self.auditTimestamp(end)) ORDER BY seq
-            """
-        ).all()
-        var facts: [AuditFact] = []
-        facts.reserveCapacity(rows.count)
-        for row in rows {
-            let action = try row.decode(column: "action", as: String.self)
-            guard prefixes.contains(where: { action.hasPrefix($0) }) else { continue }
-            facts.append(
-                AuditFact(
-                    action: action, entity: try row.decode(column: "entity", as: String.self),
-                    entityID: try row.decode(column: "entity_id", as: String.self),
-                    at: try row.decode(column: "at", as: String.self),
-                    before: try row.decode(column: "before", as: String?.self),
-                    after: try row.decode(column: "after", as: String?.self)))
+        let collector = FactCollector(prefixes: prefixes, chunkSize: chunkSize, onChunk: onChunk)
+        // A county's history is hundreds of thousands of rows. On SQLite each row is taken where SQLite steps
+        // to it, on the database thread: the pooled query hands every row to the event loop one by one, and
+        // SQLKit decodes every column through a `Decoder` — together most of the 通报's time (docs/benchmarks.md).
+        if let sqlite = db as? any SQLiteDatabase {
+            try await sqlite.withConnection { connection in
+                try await connection.query(
+                    select + " ?1 AND at < ?2 ORDER BY seq", [.text(pattern), .text(stamp)]
+                ) { row in collector.keep { row.column($0)?.string } }
+            }
+        } else {
+            var query = SQLQueryString(select + " ")
+            query.appendInterpolation(bind: pattern)
+            query.appendLiteral(" AND at < ")
+            query.appendInterpolation(bind: stamp)
+            query.appendLiteral(" ORDER BY seq")
+            for row in try await sql.raw(query).all() {
+                collector.keep { try row.decode(column: $0, as: String?.self) }
+            }
         }
-        return facts
+        if let failure = collector.failure { throw failure }
+        collector.handOut(final: true)
+        return collector.facts
     }
 
     // MARK: Closed periods
