@@ -294,15 +294,15 @@ enum AppealPages {
                 closed: appeal.status == .closed)
             return try await Pages.render(request, "appeal", context, status: error == nil ? .ok : .unprocessableEntity)
         }
-        @Sendable func step(_ request: Request, _ caller: Caller, _ body: () async throws -> Void) async throws
-            -> Response
-        {
+        @Sendable func step(
+            _ request: Request, _ caller: Caller, notice: Notice = .saved, _ body: () async throws -> Void
+        ) async throws -> Response {
             do {
                 try await body()
             } catch let error as StoreError {
                 return try await detail(request, caller, error: error.userMessage)
             }
-            return Pages.redirect(request, to: SiteRoute.appeal.link(try request.id("appealID")), notice: .saved)
+            return Pages.redirect(request, to: SiteRoute.appeal.link(try request.id("appealID")), notice: notice)
         }
         /// The internal page shows the month's live figures in the caller's scope and how they were put
         /// before the public; the public page shows only what was published, as it was published.
@@ -544,7 +544,7 @@ enum AppealPages {
             ) { request, caller in
                 let id = try request.id("appealID")
                 let form = FormInput(request)
-                return try await step(request, caller) {
+                return try await step(request, caller, notice: .pressed) {
                     let input = RhythmPages.PressingInput(
                         kind: form["kind"].isEmpty ? "order" : form["kind"], text: form["text"],
                         answerDue: form.optional("answerDue"), talkDate: form.optional("talkDate"),
