@@ -3,6 +3,7 @@ import Testing
 import VaporTesting
 import ZhenggaiCore
 import ZhenggaiDemo
+import ZhenggaiOffice
 import ZhenggaiTestSupport
 
 @testable import ZhenggaiServer
@@ -133,6 +134,30 @@ import ZhenggaiTestSupport
                 #expect(String(buffer: try await rate(codes[1].lowercased(), 1).body).contains("感谢您的评价"))
                 let summary = try await Publishing.ratings(of: planted.id, store: store)
                 #expect(summary.total == 2 && summary.counts == [0, 0, 0, 1, 1] && summary.satisfaction == "0.0%")
+
+                // The quarter's 群众评价 result per unit, as a page, .xlsx and .docx for the county's acceptance.
+                let inspector = try #require(users.first { $0.username == "xunchaban" })
+                var signedIn = HTTPHeaders()
+                signedIn.bearerAuthorization = .init(
+                    token: try await store.createSession(userID: inspector.id, kind: "test", lifetime: 600).token)
+                let report = try await RatingReport.compute(
+                    period: Publishing.ratingPeriod(store.clock.today()), scope: .everything, store: store)
+                let row = try #require(report.rows.first { $0.publicationID == draft.id })
+                #expect(row.unit == "青山镇" && row.summary.total >= 2 && report.total.total >= row.summary.total)
+                let xlsx = try await app.testing().sendRequest(.GET, "/ratings?format=xlsx", headers: signedIn)
+                let sheet = try XLSXReader.read(Data(buffer: xlsx.body)).sheets[0]
+                let cells = sheet.rows.map { $0.cells.map(\.value.displayText) }
+                #expect(cells.contains { $0.first == "青山镇" && $0.contains(String(row.summary.total)) }, "\(cells)")
+                #expect(cells.contains { $0.first == "合计" })
+                let docx = try await app.testing().sendRequest(.GET, "/ratings?format=docx", headers: signedIn)
+                let text = try DocxReader.read(Data(buffer: docx.body), fileName: "r.docx").plainText
+                #expect(text.contains("整改成效群众评价结果") && text.contains("满意率") && text.contains("青山镇"))
+                #expect(!text.contains("张经办") && !text.contains(Self.phone))
+                let ratingsPage = String(
+                    buffer: try await app.testing().sendRequest(.GET, "/ratings", headers: signedIn).body)
+                #expect(ratingsPage.contains("下载 Excel") && ratingsPage.contains("上一季度") && ratingsPage.contains("合计"))
+                let bad = try await app.testing().sendRequest(.GET, "/ratings?period=2026-Q9", headers: signedIn)
+                #expect(bad.status == .unprocessableEntity)
             }
         }
     }

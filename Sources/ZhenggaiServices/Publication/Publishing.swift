@@ -88,6 +88,15 @@ public enum Publishing {
         "\(day.year)-Q\((day.month - 1) / 3 + 1)"
     }
 
+    /// The first day of a rating period 「2026-Q4」, or nil when the text is not one.
+    public static func firstDay(ofRatingPeriod period: String) -> LocalDate? {
+        let parts = period.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2,
+            parts[1].first == "Q", let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter)
+        else { return nil }
+        return LocalDate(year: year, month: quarter * 3 - 2, day: 1)
+    }
+
     public static func periodLabel(_ period: String) -> String {
         let parts = period.split(separator: "-")
         guard parts.count == 2, let quarter = Int(parts[1].dropFirst()) else { return period }

@@ -77,6 +77,11 @@ enum PublicationPages {
         var layout: Layout
         var period: String
         var rows: [Row]
+        var total: Row
+        var xlsx: String
+        var docx: String
+        var previous: String
+        var next: String?
     }
 
     static func routes(store: Store) -> [Handler] {
@@ -224,30 +229,49 @@ enum PublicationPages {
                 }
             },
             Handler(.ratingsReport) { request, caller in
-                let period =
-                    (try? request.query.get(String.self, at: "period")).flatMap { $0.count == 7 ? $0 : nil }
-                    ?? Publishing.ratingPeriod(store.clock.today())
-                let publications = try await store.publications(in: caller.scope).filter { $0.status == .published }
-                let summaries = try await store.ratingSummaries(
-                    items: publications.flatMap { $0.content.items.map(\.problemID.uuidString) } + ["all"],
-                    period: period)
-                let rows = publications.map { publication in
-                    var summary = RatingSummary()
-                    for item in publication.content.items {
-                        guard let one = summaries[item.problemID.uuidString] else { continue }
-                        for index in 0..<5 { summary.counts[index] += one.counts[index] }
-                        summary.flagged += one.flagged
-                    }
-                    return RatingsContext.Row(
-                        unit: publication.content.unitName, title: publication.content.title,
-                        link: SiteRoute.publicationView.link(publication.id), total: summary.total,
+                let today = store.clock.today()
+                let current = Publishing.ratingPeriod(today)
+                let asked = (try? request.query.get(String.self, at: "period")) ?? current
+                guard let first = Publishing.firstDay(ofRatingPeriod: asked), asked <= current else {
+                    throw StoreError.invalid(field: "季度", message: "应写成 2026-Q4 这样的季度，且不晚于本季度。")
+                }
+                let report = try await RatingReport.compute(period: asked, scope: caller.scope, store: store)
+                // Issued in the name of the top unit of the caller's scope (the county for its office).
+                let issuer = try await store.units(in: caller.scope).min { $0.path.count < $1.path.count }?.name ?? ""
+                switch try? request.query.get(String.self, at: "format") {
+                case "xlsx":
+                    return OfficePages.download(
+                        try report.xlsx(issuer: issuer), fileName: "\(report.title(issuer: issuer)).xlsx",
+                        type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                case "docx":
+                    return OfficePages.download(
+                        try report.docx(issuer: issuer, issuedOn: today),
+                        fileName: "\(report.title(issuer: issuer)).docx",
+                        type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                default: break
+                }
+                func row(_ unit: String, _ title: String, _ link: String, _ summary: RatingSummary)
+                    -> RatingsContext.Row
+                {
+                    RatingsContext.Row(
+                        unit: unit, title: title, link: link, total: summary.total,
                         satisfaction: summary.total == 0 ? "—" : summary.satisfaction,
                         distribution: zip(RatingLevel.allCases, summary.counts).map { "\($0.0.label) \($0.1)" }
                             .joined(separator: "、"), flagged: summary.flagged)
                 }
+                let previous = Publishing.ratingPeriod(first.adding(months: -3))
+                let next = Publishing.ratingPeriod(first.adding(months: 3))
                 let context = RatingsContext(
                     layout: Layout(title: "群众评价", caller: caller, section: .sources),
-                    period: Publishing.periodLabel(period), rows: rows)
+                    period: report.periodLabel,
+                    rows: report.rows.map {
+                        row($0.unit, $0.title, SiteRoute.publicationView.link($0.publicationID), $0.summary)
+                    },
+                    total: row("合计", "", "", report.total),
+                    xlsx: SiteRoute.ratingsReport.link(query: [("period", asked), ("format", "xlsx")]),
+                    docx: SiteRoute.ratingsReport.link(query: [("period", asked), ("format", "docx")]),
+                    previous: SiteRoute.ratingsReport.link(query: [("period", previous)]),
+                    next: next <= current ? SiteRoute.ratingsReport.link(query: [("period", next)]) : nil)
                 return try await Pages.render(request, "ratings", context)
             },
         ]
