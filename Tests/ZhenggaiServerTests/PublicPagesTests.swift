@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 import ZhenggaiCore
@@ -160,6 +161,65 @@ import ZhenggaiTestSupport
                 #expect(bad.status == .unprocessableEntity)
             }
         }
+    }
+
+    /// Requirement 5's other half: when the county wants it, poor ratings reopen a closed item for 二次整改 —
+    /// once, even when the ratings that cross the line arrive together.
+    @Test func poorRatingsReopenAClosedItemWhenTheCountyWantsIt() async throws {
+        try await TestStores.withStore { store in
+            _ = try await Demo.load(into: store, password: "Demo-2026-pass", bcryptCost: 4)
+            let users = try await store.users(in: .everything)
+            let clerk = AuditActor(users.first { $0.username == "qs_jingban" }!)
+            let secretary = AuditActor(users.first { $0.username == "qs_shuji" }!)
+            let closedID = try #require(
+                try await store.sql.raw("SELECT id FROM problems WHERE status = 'closed'").first()?
+                    .decode(column: "id", as: UUID.self))
+            let closed = try await store.problem(closedID)
+            let draft = try await Publishing.prepare(.init(sourceID: closed.sourceID), store: store, by: clerk)
+            let published = try await store.approvePublication(draft.id, by: secretary)
+            #expect(published.content.items.contains { $0.problemID == closedID })
+            let codes = try await store.issueRatingCodes(publicationID: published.id, count: 12, by: clerk)
+            func rate(_ code: String) async throws {
+                let result = try await Publishing.rate(
+                    publicationID: published.id, item: closedID.uuidString, code: code, level: .veryDissatisfied,
+                    reason: "", address: "10.1.0.\(code.count)", store: store)
+                if case .failure(let refusal) = result { Issue.record("\(refusal)") }
+            }
+            // The county's rule stops second reviews (the default) but does not reopen: nothing happens.
+            for code in codes.prefix(10) { try await rate(code) }
+            #expect(try await store.problem(closedID).status == .closed)
+            // Now it does: the next two ratings, sent together, reopen the item once.
+            var rules = try await store.rhythmSettings(at: closed.unitPath).settings
+            rules.ratingReopensClosed = true
+            let county = try #require(try await store.units(in: .everything).first { $0.parentID == nil })
+            try await store.saveRhythmSettings(rules, at: county.id, by: .commandLine)
+            async let first: Void = rate(codes[10])
+            async let second: Void = rate(codes[11])
+            _ = try await (first, second)
+            let reopened = try await store.problem(closedID)
+            #expect(reopened.status == .reopened && reopened.recurrences == closed.recurrences + 1)
+            let reopenings = try await store.sql.raw(
+                """
+                SELECT actor_name FROM audit_entries WHERE action = 'closure.reopen' AND entity_id = \(bind: closedID.uuidString)
+                """
+            ).all().map { try $0.decode(column: "actor_name", as: String.self) }
+            #expect(reopenings == ["群众评价"])
+            // The system's account signs nobody in.
+            let system = try await store.sql.raw(
+                "SELECT active, password_hash FROM users WHERE username = 'system-ratings'"
+            ).first()
+            #expect(try system?.decode(column: "active", as: Bool.self) == false)
+            #expect(try system?.decode(column: "password_hash", as: String.self) == "!")
+        }
+    }
+
+    /// Settings saved by an earlier version (without the fields added since) keep what the county chose.
+    @Test func savedSettingsSurviveNewFields() throws {
+        let old = #"{"planDueWorkdays":20,"reportDueMonths":3,"greenDays":30,"yellowDays":7,"counting":"workdays"}"#
+        let rules = try JSONDecoder().decode(RhythmSettings.self, from: Data(old.utf8))
+        #expect(rules.planDueWorkdays == 20 && rules.reportDueMonths == 3 && rules.counting == .workdays)
+        #expect(rules.appealLimits == AppealLimits() && rules.ratingReopensClosed == false)
+        #expect(rules.cadences == RhythmSettings.defaultCadences)
     }
 
     @Test func redactionKnowsItsPatterns() {

@@ -109,6 +109,8 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
     public var ratingMinimum = 10
     public var ratingThreshold = 60
     public var ratingMaxVeryDissatisfied = 5
+    /// The same rule also reopens an item already closed (销号) for 二次整改, with the ratings as the reason.
+    public var ratingReopensClosed = false
     /// 群众诉求 time limits in working days.
     public var appealLimits = AppealLimits()
     /// No rate is published from fewer appeals than this (a month of 3 appeals says nothing).
@@ -198,5 +200,36 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
         case .calendarDays: today.days(until: deadline)
         case .workdays: calendar.workdays(from: today, to: deadline)
         }
+    }
+}
+
+extension RhythmSettings {
+    /// Settings saved by an earlier version lack the fields added since: those keep their defaults, so an
+    /// upgrade never resets a county's saved choices (a failed decode used to fall back to all defaults).
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let found = try container.decodeIfPresent(T.self, forKey: key) { value = found }
+        }
+        try read(.planDueWorkdays, into: &planDueWorkdays)
+        try read(.reportDueMonths, into: &reportDueMonths)
+        try read(.greenDays, into: &greenDays)
+        try read(.yellowDays, into: &yellowDays)
+        try read(.counting, into: &counting)
+        try read(.toldAtGreen, into: &toldAtGreen)
+        try read(.toldAtYellow, into: &toldAtYellow)
+        try read(.toldAtRed, into: &toldAtRed)
+        try read(.stuckDays, into: &stuckDays)
+        try read(.digestHour, into: &digestHour)
+        try read(.immediateForPressing, into: &immediateForPressing)
+        try read(.cadences, into: &cadences)
+        try read(.ratingRuleEnabled, into: &ratingRuleEnabled)
+        try read(.ratingMinimum, into: &ratingMinimum)
+        try read(.ratingThreshold, into: &ratingThreshold)
+        try read(.ratingMaxVeryDissatisfied, into: &ratingMaxVeryDissatisfied)
+        try read(.ratingReopensClosed, into: &ratingReopensClosed)
+        try read(.appealLimits, into: &appealLimits)
+        try read(.appealMinimumForRates, into: &appealMinimumForRates)
     }
 }

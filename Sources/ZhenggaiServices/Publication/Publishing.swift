@@ -115,6 +115,31 @@ public enum Publishing {
         let rules = try await store.rhythmSettings(at: problem.unitPath).settings
         return rules.ratingBlock(try await ratings(of: problem.id, store: store))
     }
+
+    /// A resident's rating (this quarter's period). When the county wants it, a closed item whose ratings
+    /// now fail the rule is reopened for 二次整改 with the ratings as the reason; two ratings arriving at
+    /// once reopen it once (the reopening checks the status inside its write).
+    public static func rate(
+        publicationID: UUID, item: String, code: String, level: RatingLevel, reason: String, address: String,
+        store: Store
+    ) async throws -> Result<Void, Store.RatingRefusal> {
+        let result = try await store.rate(
+            publicationID: publicationID, item: item, period: ratingPeriod(store.clock.today()), code: code,
+            level: level, reason: reason, address: address)
+        guard case .success = result, let problemID = UUID(uuidString: item) else { return result }
+        let problem = try await store.problem(problemID)
+        guard problem.status == .closed else { return result }
+        let rules = try await store.rhythmSettings(at: problem.unitPath).settings
+        guard rules.ratingReopensClosed, let why = rules.ratingBlock(try await ratings(of: problemID, store: store))
+        else { return result }
+        do {
+            let actor = try await store.systemActor(username: "system-ratings", name: "群众评价")
+            _ = try await store.reopen(problemID: problemID, reason: "群众评价：\(why)", by: actor)
+        } catch StoreError.workflow {
+            // Reopened by the rating that arrived a moment earlier, or no longer closed.
+        }
+        return result
+    }
 }
 
 /// Approving a review, with the public's ratings heard: where the county's rule says the ratings are too

@@ -45,6 +45,39 @@ extension Store {
         }
     }
 
+    /// The account a rule of the system acts as (the public's ratings reopening an item): named in the
+    /// closure history and the audit log like a person, but inactive, without roles, and with no password
+    /// that can match — nobody can sign in as it. Made on first use.
+    public func systemActor(username: String, name: String) async throws -> AuditActor {
+        if let model = try await UserModel.query(on: db).filter(\.$username == username).first() {
+            return AuditActor(id: model.id, name: model.displayName)
+        }
+        let id = ids.next()
+        do {
+            try await write(.commandLine) { tx in
+                let model = UserModel()
+                model.id = id
+                model.username = username
+                model.displayName = name
+                model.passwordHash = "!"
+                model.active = false
+                model.createdAt = tx.now
+                model.mustChangePassword = false
+                try await model.create(on: tx.db)
+                try await tx.record(
+                    "user.create", entity: "user", id: id.uuidString, unitPath: nil, before: nil,
+                    after: ["username": username, "displayName": name, "system": "true"])
+            }
+        } catch {
+            // Made by another request a moment earlier: the unique user name decided.
+            guard let model = try await UserModel.query(on: db).filter(\.$username == username).first() else {
+                throw error
+            }
+            return AuditActor(id: model.id, name: model.displayName)
+        }
+        return AuditActor(id: id, name: name)
+    }
+
     func insertUser(
         username: String, name: String, passwordHash: String, phone: String?, grants: [NewGrant],
         mustChangePassword: Bool, person personID: UUID?, tx: WriteTransaction

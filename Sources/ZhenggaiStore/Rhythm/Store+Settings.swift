@@ -26,9 +26,12 @@ extension Store {
     }
 
     static func decodeSettings(_ body: String) throws -> RhythmSettings {
-        let decoder = JSONDecoder()
-        guard let data = body.data(using: .utf8) else { return RhythmSettings() }
-        return (try? decoder.decode(RhythmSettings.self, from: data)) ?? RhythmSettings()
+        do {
+            return try JSONDecoder().decode(RhythmSettings.self, from: Data(body.utf8))
+        } catch {
+            // Only a damaged row gets here (missing fields keep their defaults): said in the log, not hidden.
+            throw StoreError.invalid(field: "节奏与提醒设置", message: "保存的设置无法读取，请管理员重新保存。")
+        }
     }
 
     /// Saves a county's settings, checked, with the change in the audit log.

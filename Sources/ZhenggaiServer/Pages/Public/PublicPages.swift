@@ -198,9 +198,9 @@ enum PublicPages {
                 if try await store.countAttempt(key: "rating:\(address)", window: 3_600, limit: 300) > 300 {
                     return try await again("此网络的评价次数过多，请稍后再试。")
                 }
-                let result = try await store.rate(
-                    publicationID: publication.id, item: item, period: Publishing.ratingPeriod(store.clock.today()),
-                    code: form["code"], level: level, reason: form["reason"], address: address)
+                let result = try await Publishing.rate(
+                    publicationID: publication.id, item: item, code: form["code"], level: level, reason: form["reason"],
+                    address: address, store: store)
                 switch result {
                 case .failure(let refusal): return try await again(refusal.userMessage)
                 case .success:

@@ -99,6 +99,7 @@ enum RhythmPages {
         var ratingFields: [NumberField] = []
         var immediate: Bool
         var ratingRule: Bool
+        var ratingReopens: Bool
         var countings: [Option]
         var green: [Option]
         var yellow: [Option]
@@ -147,6 +148,7 @@ enum RhythmPages {
                     "ratingMaxVeryDissatisfied": String(rules.ratingMaxVeryDissatisfied),
                 ],
                 immediate: rules.immediateForPressing, ratingRule: rules.ratingRuleEnabled,
+                ratingReopens: rules.ratingReopensClosed,
                 countings: options(RhythmSettings.Counting.allCases, rules.counting) { $0.label },
                 green: options(RhythmSettings.Audience.allCases, rules.toldAtGreen) { $0.label },
                 yellow: options(RhythmSettings.Audience.allCases, rules.toldAtYellow) { $0.label },
@@ -224,7 +226,10 @@ enum RhythmPages {
                 optional("ratingMinimum", "群众评价最少人次") { rules.ratingMinimum = $0 }
                 optional("ratingThreshold", "群众评价满意率") { rules.ratingThreshold = $0 }
                 optional("ratingMaxVeryDissatisfied", "非常不满意人次") { rules.ratingMaxVeryDissatisfied = $0 }
-                if form.values["ratingMinimum"] != nil { rules.ratingRuleEnabled = form["ratingRuleEnabled"] == "1" }
+                if form.values["ratingMinimum"] != nil {
+                    rules.ratingRuleEnabled = form["ratingRuleEnabled"] == "1"
+                    rules.ratingReopensClosed = form["ratingReopensClosed"] == "1"
+                }
                 rules.counting = RhythmSettings.Counting(rawValue: form["counting"]) ?? rules.counting
                 rules.toldAtGreen = RhythmSettings.Audience(rawValue: form["toldAtGreen"]) ?? rules.toldAtGreen
                 rules.toldAtYellow = RhythmSettings.Audience(rawValue: form["toldAtYellow"]) ?? rules.toldAtYellow
