@@ -177,6 +177,13 @@ enum AppealPages {
         return paths.assists.first(where: caller.scope.contains) ?? paths.department ?? paths.area
     }
 
+    /// Where the caller reads an appeal (and its files) from: a department of theirs that handles it, else its
+    /// area — one target for the page, the files and the uploads.
+    static func readingPath(_ paths: (area: String, department: String?, assists: [String]), caller: Caller) -> String {
+        let handling = handlingPath(paths, caller: caller)
+        return caller.scope.contains(handling) ? handling : paths.area
+    }
+
     static func routes(store: Store, publicURL: String?) -> [Handler] {
         @Sendable func list(_ request: Request, _ caller: Caller, values: [String: String] = [:], error: String? = nil)
             async throws -> Response
@@ -430,8 +437,7 @@ enum AppealPages {
                 .appeal,
                 target: { request, caller in
                     let paths = try await store.appealPaths(try request.id("appealID"))
-                    let handling = handlingPath(paths, caller: caller)
-                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
+                    return AccessTarget(unitPath: readingPath(paths, caller: caller))
                 }
             ) { request, caller in try await detail(request, caller) },
             Handler(
@@ -511,8 +517,7 @@ enum AppealPages {
                 .appealFiles, bodyLimit: uploadLimit(store),
                 target: { request, caller in
                     let paths = try await store.appealPaths(try request.id("appealID"))
-                    let handling = handlingPath(paths, caller: caller)
-                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
+                    return AccessTarget(unitPath: readingPath(paths, caller: caller))
                 }
             ) { request, caller in
                 try await step(request, caller) {
@@ -525,8 +530,7 @@ enum AppealPages {
                 target: { request, caller in
                     let file = try await store.appealFile(try request.id("appealFileID"))
                     let paths = try await store.appealPaths(file.appealID)
-                    let handling = handlingPath(paths, caller: caller)
-                    return AccessTarget(unitPath: caller.scope.contains(handling) ? handling : paths.area)
+                    return AccessTarget(unitPath: readingPath(paths, caller: caller))
                 }
             ) { request, _ in
                 let file = try await store.appealFile(try request.id("appealFileID"))
