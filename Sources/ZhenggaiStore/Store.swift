@@ -123,6 +123,7 @@ public final class Store: Sendable {
         migrations.add(V12_AppealReferences())
         migrations.add(V13_AppealMonthReports())
         migrations.add(V14_AppealHandling())
+        migrations.add(V15_PublicStamp())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

@@ -27,14 +27,23 @@ import ZhenggaiTestSupport
         return body
     }
 
+    /// The demo county, and 青山镇's clerk, secretary and inspection source.
+    static func qingshan(_ store: Store) async throws -> (
+        users: [User], clerk: AuditActor, secretary: AuditActor, source: Source
+    ) {
+        _ = try await Demo.load(into: store, password: "Demo-2026-pass", bcryptCost: 4)
+        let users = try await store.users(in: .everything)
+        let source = try #require(
+            try await store.sources(in: .everything).first { $0.kind == .inspection && $0.unitName == "青山镇" })
+        return (
+            users, AuditActor(users.first { $0.username == "qs_jingban" }!),
+            AuditActor(users.first { $0.username == "qs_shuji" }!), source
+        )
+    }
+
     @Test func aCrawlOfEveryPublicPageFindsNoPersonalDataAndNoExemptItem() async throws {
         try await TestStores.withStore { store in
-            _ = try await Demo.load(into: store, password: "Demo-2026-pass", bcryptCost: 4)
-            let users = try await store.users(in: .everything)
-            let clerk = AuditActor(users.first { $0.username == "qs_jingban" }!)
-            let secretary = AuditActor(users.first { $0.username == "qs_shuji" }!)
-            let source = try #require(
-                try await store.sources(in: .everything).first { $0.kind == .inspection && $0.unitName == "青山镇" })
+            let (users, clerk, secretary, source) = try await Self.qingshan(store)
             // Personal data planted where a clerk might type it.
             let planted = try await store.createProblem(
                 NewProblem(
@@ -159,6 +168,71 @@ import ZhenggaiTestSupport
                 #expect(ratingsPage.contains("下载 Excel") && ratingsPage.contains("上一季度") && ratingsPage.contains("合计"))
                 let bad = try await app.testing().sendRequest(.GET, "/ratings?period=2026-Q9", headers: signedIn)
                 #expect(bad.status == .unprocessableEntity)
+            }
+        }
+    }
+
+    /// Public pages are kept rendered per server (heavy traffic from a WeChat group), but never past a change:
+    /// a correction, a withdrawal or the month's appeal figures, made outside this server (straight in the
+    /// database, as another app server or a script would), show on the next request.
+    @Test func keptPublicPagesFollowEveryPublicationChange() async throws {
+        try await TestStores.withStore { store in
+            let (users, clerk, secretary, source) = try await Self.qingshan(store)
+            let first = try await store.approvePublication(
+                try await Publishing.prepare(.init(sourceID: source.id), store: store, by: clerk).id, by: secretary)
+            let settings = AppConfiguration(store: store.configuration, bcryptCost: 4)
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                ZhenggaiApp.configure(app, settings: settings, store: store)
+            }) { app in
+                func get(_ path: String) async throws -> (HTTPStatus, String, String?) {
+                    let response = try await app.testing().sendRequest(.GET, path)
+                    return (response.status, String(buffer: response.body), response.headers.first(name: .eTag))
+                }
+                let page = SiteRoute.publicPublication.link(first.id)
+                let (status, before, tag) = try await get(page)
+                #expect(status == .ok && !before.contains("本版本已更正"))
+                #expect(try await get(page).2 == tag)
+                let index = try await get(SiteRoute.publicIndex.link()).1
+                #expect(index.contains(page))
+
+                // A correction: the old version now says 已更正 and the index leads to the new one.
+                let second = try await store.approvePublication(
+                    try await Publishing.prepare(.init(sourceID: source.id), store: store, by: clerk).id, by: secretary)
+                let (_, corrected, newTag) = try await get(page)
+                #expect(corrected.contains("本版本已更正") && newTag != tag)
+                let newIndex = try await get(SiteRoute.publicIndex.link()).1
+                #expect(newIndex.contains(SiteRoute.publicPublication.link(second.id)) && !newIndex.contains(page))
+
+                // A withdrawal: gone from the public at once.
+                let secondPage = SiteRoute.publicPublication.link(second.id)
+                #expect(try await get(secondPage).0 == .ok)
+                _ = try await store.withdrawPublication(second.id, reason: "数据有误，核实后重新公开", by: secretary)
+                #expect(try await get(secondPage).0 == .notFound)
+                #expect(!(try await get(SiteRoute.publicIndex.link()).1.contains(secondPage)))
+
+                // The month's appeal figures: published, corrected, withdrawn.
+                let today = store.clock.today()
+                let month = String(format: "%04d-%02d", today.year, today.month)
+                let inspector = AuditActor(users.first { $0.username == "jiwei" }!)
+                let empty = try await get(SiteRoute.publicAppeals.link()).1
+                _ = try await AppealReports.publish(month: month, store: store, by: inspector)
+                let published = try await get(SiteRoute.publicAppeals.link()).1
+                #expect(published != empty && published.contains("第 1 版"))
+                try await store.withdrawAppealMonth(month: month, by: inspector)
+                #expect(try await get(SiteRoute.publicAppeals.link()).1 != published)
+            }
+
+            // The keeping is bounded: past its limit it starts again rather than grow.
+            let small = PublicPageCache(maximumPages: 2)
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                app.get("p", ":n") { request in
+                    try await small.serve(request, store: store) { Response(body: .init(string: "page")) }
+                }
+            }) { app in
+                for n in 0..<5 { _ = try await app.testing().sendRequest(.GET, "/p/\(n)") }
+                #expect(small.count <= 2)
             }
         }
     }

@@ -82,6 +82,7 @@ public enum ZhenggaiApp {
                         store: store, logger: app.logger, publicURL: settings.publicURL, mail: settings.mail)))
         }
         let api = LedgerAPI(store: store, settings: settings)
+        let publicPages = PublicPageCache()
         let handlers: [Handler] =
             api.handlers() + LoginPage.routes(api: api)
             + [
@@ -98,8 +99,10 @@ public enum ZhenggaiApp {
             + OrganisationImportPage.routes(store: store, settings: settings)
             + OfficePages.routes(store: store)
             + RhythmPages.routes(store: store, settings: settings, similarity: similarity)
-            + PublicPages.routes(store: store, settings: settings) + PublicationPages.routes(store: store)
-            + AppealPages.routes(store: store, publicURL: settings.publicURL) + AppealImportPage.routes(store: store)
+            + PublicPages.routes(store: store, settings: settings, cache: publicPages)
+            + PublicationPages.routes(store: store)
+            + AppealPages.routes(store: store, publicURL: settings.publicURL, publicPages: publicPages)
+            + AppealImportPage.routes(store: store)
             + Open311Routes.routes(store: store, settings: settings)
         for handler in handlers { app.routes.register(handler, store: store) }
     }

@@ -47,6 +47,7 @@ extension Store {
                   \(bind: actor.name))
                 """
             ).run()
+            try await tx.renewPublicStamp()
             try await tx.record(
                 "appeal.month.publish", entity: "appeal_month", id: month, unitPath: nil, before: nil,
                 after: ["month": month, "version": String(version)])
@@ -76,6 +77,7 @@ extension Store {
                 WHERE month = \(bind: month) AND version = \(bind: version)
                 """
             ).run()
+            try await tx.renewPublicStamp()
             try await tx.record(
                 "appeal.month.withdraw", entity: "appeal_month", id: month, unitPath: nil, before: nil,
                 after: ["month": month, "version": String(version)])

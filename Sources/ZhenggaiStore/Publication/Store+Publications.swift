@@ -75,6 +75,7 @@ extension Store {
                   approved_by_name = \(bind: actor.name), approved_at = \(bind: now) WHERE id = \(bind: id)
                 """
             ).run()
+            try await tx.renewPublicStamp()
             try await tx.record(
                 "publication.approve", entity: "publication", id: id.uuidString, unitPath: draft.unitPath,
                 before: ["status": draft.status.rawValue],
@@ -100,6 +101,7 @@ extension Store {
                   withdrawn_reason = \(bind: reason) WHERE id = \(bind: id)
                 """
             ).run()
+            if current.status == .published { try await tx.renewPublicStamp() }
             try await tx.record(
                 "publication.withdraw", entity: "publication", id: id.uuidString, unitPath: current.unitPath,
                 before: ["status": current.status.rawValue], after: ["status": "withdrawn", "reason": reason])
@@ -108,6 +110,14 @@ extension Store {
     }
 
     public func publication(_ id: UUID) async throws -> Publication { try await publication(id, on: sql) }
+
+    /// Names the state of everything public (publications and the appeals desk's month figures): a page
+    /// rendered under this stamp is still true while the stamp stands. One row, read on every public request.
+    public func publicStamp() async throws -> String {
+        try await sql.raw("SELECT stamp FROM public_stamp WHERE id = 1").first()?.decode(
+            column: "stamp", as: String.self)
+            ?? ""
+    }
 
     func publication(_ id: UUID, on database: any SQLDatabase) async throws -> Publication {
         guard let row = try await database.raw("SELECT * FROM publications WHERE id = \(bind: id)").first() else {
@@ -309,5 +319,12 @@ extension Publication.Status {
         case .corrected: "已更正"
         case .withdrawn: "已撤回"
         }
+    }
+}
+
+extension WriteTransaction {
+    /// Called by every write that changes what a public page shows, inside its transaction.
+    func renewPublicStamp() async throws {
+        try await sql.raw("UPDATE public_stamp SET stamp = \(bind: UUID().uuidString) WHERE id = 1").run()
     }
 }

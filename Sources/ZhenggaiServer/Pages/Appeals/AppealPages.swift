@@ -184,7 +184,7 @@ enum AppealPages {
         return caller.scope.contains(handling) ? handling : paths.area
     }
 
-    static func routes(store: Store, publicURL: String?) -> [Handler] {
+    static func routes(store: Store, publicURL: String?, publicPages: PublicPageCache) -> [Handler] {
         @Sendable func list(_ request: Request, _ caller: Caller, values: [String: String] = [:], error: String? = nil)
             async throws -> Response
         {
@@ -575,7 +575,9 @@ enum AppealPages {
             },
             Handler(open: .publicAppeals) { request, _ in
                 // The public sees the county's figures (never a person, never an appeal's text).
-                try await statistics(request, scope: .everything, caller: nil)
+                try await publicPages.serve(request, store: store) {
+                    try await statistics(request, scope: .everything, caller: nil)
+                }
             },
         ]
     }

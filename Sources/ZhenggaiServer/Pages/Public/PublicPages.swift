@@ -89,83 +89,95 @@ enum PublicPages {
         var period: String
     }
 
-    static func routes(store: Store, settings: AppConfiguration) -> [Handler] {
+    static func routes(store: Store, settings: AppConfiguration, cache: PublicPageCache) -> [Handler] {
         [
             Handler(open: .publicIndex) { request, _ in
-                let all = try await store.publicPublications().filter { $0.status == .published }
-                var units: [String: [IndexContext.Entry]] = [:]
-                for publication in all {
-                    units[publication.content.unitName, default: []].append(
-                        .init(
-                            title: publication.content.title, link: SiteRoute.publicPublication.link(publication.id),
-                            date: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
-                            rate: publication.content.rate))
-                }
-                let context = IndexContext(
-                    base: Base(title: "整改公示"),
-                    units: units.keys.sorted().map { IndexContext.Unit(name: $0, publications: units[$0]!) })
-                return try await cached(
-                    request, tag: "index-\(all.map { "\($0.id)\($0.version)" }.joined())",
-                    modified: all.compactMap(\.approvedAt).max()
-                ) {
-                    try await Pages.render(request, "public-index", context)
+                try await cache.serve(request, store: store) {
+                    let all = try await store.publicPublications().filter { $0.status == .published }
+                    var units: [String: [IndexContext.Entry]] = [:]
+                    for publication in all {
+                        units[publication.content.unitName, default: []].append(
+                            .init(
+                                title: publication.content.title,
+                                link: SiteRoute.publicPublication.link(publication.id),
+                                date: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
+                                rate: publication.content.rate))
+                    }
+                    let context = IndexContext(
+                        base: Base(title: "整改公示"),
+                        units: units.keys.sorted().map { IndexContext.Unit(name: $0, publications: units[$0]!) })
+                    return try await cached(
+                        request, tag: "index-\(all.map { "\($0.id)\($0.version)" }.joined())",
+                        modified: all.compactMap(\.approvedAt).max()
+                    ) {
+                        try await Pages.render(request, "public-index", context)
+                    }
                 }
             },
             Handler(open: .publicPublication) { request, _ in
-                let publication = try await visible(request, store: store)
-                let siblings = try await store.publicPublications().filter {
-                    $0.sourceID == publication.sourceID && $0.unitID == publication.unitID
-                }
-                let current = siblings.first { $0.status == .published }
-                let context = PublicationContext(
-                    base: Base(title: publication.content.title), content: publication.content,
-                    asOf: publication.content.asOf.chinese, feedback: publication.content.feedbackDate.chinese,
-                    items: publication.content.items.map {
-                        .init(
-                            number: $0.number, text: $0.text, measures: measureText($0.measures), status: $0.status,
-                            statusClass: $0.completion.rawValue)
-                    },
-                    version: publication.version, published: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
-                    corrected: publication.correctedAt.map { LocalDate($0).chinese },
-                    current: current.flatMap {
-                        $0.id == publication.id ? nil : SiteRoute.publicPublication.link($0.id)
-                    },
-                    versions: siblings.map {
-                        .init(
-                            label: "第\($0.version)版（\($0.approvedAt.map { LocalDate($0).chinese } ?? "")"
-                                + ($0.correctedAt.map { "，\(LocalDate($0).chinese)已更正" } ?? "") + "）",
-                            link: SiteRoute.publicPublication.link($0.id), current: $0.id == publication.id)
-                    },
-                    chart: chart(publication.content), notice: SiteRoute.publicNotice.link(publication.id),
-                    rate: SiteRoute.publicRateForm.link(publication.id), canRate: publication.status == .published)
-                return try await cached(request, tag: tag(publication), modified: lastModified(publication)) {
-                    try await Pages.render(request, "public-publication", context)
+                try await cache.serve(request, store: store) {
+                    let publication = try await visible(request, store: store)
+                    let siblings = try await store.publicPublications().filter {
+                        $0.sourceID == publication.sourceID && $0.unitID == publication.unitID
+                    }
+                    let current = siblings.first { $0.status == .published }
+                    let context = PublicationContext(
+                        base: Base(title: publication.content.title), content: publication.content,
+                        asOf: publication.content.asOf.chinese, feedback: publication.content.feedbackDate.chinese,
+                        items: publication.content.items.map {
+                            .init(
+                                number: $0.number, text: $0.text, measures: measureText($0.measures), status: $0.status,
+                                statusClass: $0.completion.rawValue)
+                        },
+                        version: publication.version,
+                        published: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
+                        corrected: publication.correctedAt.map { LocalDate($0).chinese },
+                        current: current.flatMap {
+                            $0.id == publication.id ? nil : SiteRoute.publicPublication.link($0.id)
+                        },
+                        versions: siblings.map {
+                            .init(
+                                label: "第\($0.version)版（\($0.approvedAt.map { LocalDate($0).chinese } ?? "")"
+                                    + ($0.correctedAt.map { "，\(LocalDate($0).chinese)已更正" } ?? "") + "）",
+                                link: SiteRoute.publicPublication.link($0.id), current: $0.id == publication.id)
+                        },
+                        chart: chart(publication.content), notice: SiteRoute.publicNotice.link(publication.id),
+                        rate: SiteRoute.publicRateForm.link(publication.id), canRate: publication.status == .published)
+                    return try await cached(request, tag: tag(publication), modified: lastModified(publication)) {
+                        try await Pages.render(request, "public-publication", context)
+                    }
                 }
             },
             Handler(open: .publicNotice) { request, _ in
-                let publication = try await visible(request, store: store)
-                let address =
-                    publicAddress(request, settings: settings) + SiteRoute.publicPublication.link(publication.id)
-                let context = NoticeContext(
-                    base: Base(title: publication.content.title), content: publication.content,
-                    asOf: publication.content.asOf.chinese, feedback: publication.content.feedbackDate.chinese,
-                    version: publication.version,
-                    published: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
-                    qr: try QRCode(address).svg(module: 5, label: "扫码查看整改进展"), address: address)
-                return try await cached(request, tag: tag(publication) + "-notice", modified: lastModified(publication))
-                {
-                    try await Pages.render(request, "public-notice", context)
+                try await cache.serve(request, store: store) {
+                    let publication = try await visible(request, store: store)
+                    let address =
+                        publicAddress(request, settings: settings) + SiteRoute.publicPublication.link(publication.id)
+                    let context = NoticeContext(
+                        base: Base(title: publication.content.title), content: publication.content,
+                        asOf: publication.content.asOf.chinese, feedback: publication.content.feedbackDate.chinese,
+                        version: publication.version,
+                        published: publication.approvedAt.map { LocalDate($0).chinese } ?? "",
+                        qr: try QRCode(address).svg(module: 5, label: "扫码查看整改进展"), address: address)
+                    return try await cached(
+                        request, tag: tag(publication) + "-notice", modified: lastModified(publication)
+                    ) {
+                        try await Pages.render(request, "public-notice", context)
+                    }
                 }
             },
             Handler(open: .publicQR) { request, _ in
-                let publication = try await visible(request, store: store)
-                let address =
-                    publicAddress(request, settings: settings) + SiteRoute.publicPublication.link(publication.id)
-                let svg = try QRCode(address).svg(module: 8)
-                return try await cached(request, tag: tag(publication) + "-qr", modified: lastModified(publication)) {
-                    var headers = HTTPHeaders()
-                    headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
-                    return Response(status: .ok, headers: headers, body: .init(string: svg))
+                try await cache.serve(request, store: store) {
+                    let publication = try await visible(request, store: store)
+                    let address =
+                        publicAddress(request, settings: settings) + SiteRoute.publicPublication.link(publication.id)
+                    let svg = try QRCode(address).svg(module: 8)
+                    return try await cached(request, tag: tag(publication) + "-qr", modified: lastModified(publication))
+                    {
+                        var headers = HTTPHeaders()
+                        headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
+                        return Response(status: .ok, headers: headers, body: .init(string: svg))
+                    }
                 }
             },
             Handler(open: .publicRateForm) { request, _ in
