@@ -269,6 +269,10 @@ public enum Demo {
                     publicationID: published.id, item: "all", period: period, code: code, level: level, reason: "",
                     address: "10.0.0.\(level.rawValue)")
             }
+            // The link the clerk posted in the village's WeChat group, open until the quarter ends.
+            let quarterEnd = Publishing.firstDay(ofRatingPeriod: period)!.adding(months: 3).adding(days: -1)
+            _ = try await store.issueRatingLink(
+                publicationID: published.id, label: "青山村村民群", lastDay: quarterEnd, by: clerk)
         }
         try await loadAppeals(
             store: store, townships: [qingshan, hekou, baisha], agriculture: agriculture, villages: villageIDs,

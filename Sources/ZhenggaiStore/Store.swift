@@ -124,6 +124,7 @@ public final class Store: Sendable {
         migrations.add(V13_AppealMonthReports())
         migrations.add(V14_AppealHandling())
         migrations.add(V15_PublicStamp())
+        migrations.add(V16_RatingLinks())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger, on: db.eventLoop, migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()

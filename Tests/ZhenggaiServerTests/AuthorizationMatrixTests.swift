@@ -191,6 +191,7 @@ import ZhenggaiTestSupport
             case .adminCalendarSet: "date=2027-02-06&kind=holiday&name=%E6%98%A5%E8%8A%82"
             case .adminCalendarYear: "year=2027"
             case .publicationCodes: "count=3"
+            case .publicationLinks: "label=%E6%9D%91%E6%B0%91%E7%BE%A4&until=\(TestStores.today.adding(days: 30).iso)"
             case .appealRegister: "areaID=\(unit)&channel=phone&kind=help&category=T1&text=%E8%AF%89%E6%B1%82"
             case .appealManage: "step=close"
             case .appealHandle: "step=progress&note=%E5%8A%9E%E7%90%86"

@@ -237,6 +237,134 @@ import ZhenggaiTestSupport
         }
     }
 
+    /// Requirement 4's other ways in: a signed link posted in the village's WeChat group gives each phone's
+    /// browser its own code (kept in a cookie: the same phone rates an item once); a forged, moved, revoked
+    /// or expired link gives nothing; and a county that wants one rating per person asks for an SMS first,
+    /// sent through its SMS platform (here a real HTTP endpoint on loopback).
+    @Test func groupLinksAndTheSMSCheck() async throws {
+        let clock = MutableClock(TestStores.today.date.addingTimeInterval(9 * 3_600))
+        try await TestStores.withStore(clock: clock) { store in
+            let (users, clerk, secretary, source) = try await Self.qingshan(store)
+            let publication = try await store.approvePublication(
+                try await Publishing.prepare(.init(sourceID: source.id), store: store, by: clerk).id, by: secretary)
+            let item = try #require(publication.content.items.first).problemID.uuidString
+            try await RobotEndpoint.with { endpoint, base in
+                let settings = AppConfiguration(
+                    store: store.configuration, bcryptCost: 4,
+                    sms: HTTPSMSGateway(url: URL(string: base + "/sms")!, token: "t"))
+                try await withApp(configure: { app in
+                    app.logger.logLevel = .error
+                    ZhenggaiApp.configure(app, settings: settings, store: store)
+                }) { app in
+                    // The clerk makes the link on the publication's page (a form, as in the browser).
+                    let jingban = try #require(users.first { $0.username == "qs_jingban" })
+                    var signedIn = HTTPHeaders()
+                    signedIn.bearerAuthorization = .init(
+                        token: try await store.createSession(userID: jingban.id, kind: "test", lifetime: 600).token)
+                    var form = signedIn
+                    form.contentType = .urlEncodedForm
+                    let until = store.clock.today().adding(days: 20)
+                    let made = try await app.testing().sendRequest(
+                        .POST, SiteRoute.publicationLinks.link(publication.id), headers: form,
+                        body: ByteBuffer(
+                            string: "label=%E9%9D%92%E5%B1%B1%E6%9D%91%E6%9D%91%E6%B0%91%E7%BE%A4&until=\(until.iso)"))
+                    #expect(made.status == .seeOther)
+                    let page = String(
+                        buffer: try await app.testing().sendRequest(
+                            .GET, SiteRoute.publicationView.link(publication.id), headers: signedIn
+                        ).body)
+                    #expect(page.contains("青山村村民群") && page.contains("扫码评价") && page.contains(until.chinese))
+                    let link = try #require(try await store.ratingLinks(publicationID: publication.id).first)
+                    let address = SiteRoute.publicRateForm.link(publication.id, query: [("link", link.token)])
+                    #expect(
+                        page.contains(address.replacingOccurrences(of: "&", with: "&amp;")) || page.contains(address))
+
+                    // A resident opens it: no code asked, one kept in a cookie for this publication's pages.
+                    let opened = try await app.testing().sendRequest(.GET, address)
+                    #expect(opened.status == .ok)
+                    let body = String(buffer: opened.body)
+                    #expect(body.contains("无需输入评价码"))
+                    let cookie = try #require(opened.headers.setCookie?[PublicPages.raterCookie])
+                    #expect(cookie.isHTTPOnly && cookie.path == SiteRoute.publicPublication.link(publication.id))
+                    let code = cookie.string
+                    #expect(body.contains("value=\"\(code)\""))
+                    /// A resident's form, as the phone's browser posts it (no session).
+                    func post(_ route: SiteRoute, _ fields: String) async throws -> TestingHTTPResponse {
+                        var headers = HTTPHeaders()
+                        headers.contentType = .urlEncodedForm
+                        return try await app.testing().sendRequest(
+                            .POST, route.link(publication.id), headers: headers, body: ByteBuffer(string: fields))
+                    }
+                    func rate(_ code: String) async throws -> TestingHTTPResponse {
+                        try await post(.publicRate, "code=\(code)&item=\(item)&level=4&via=x")
+                    }
+                    #expect(String(buffer: try await rate(code).body).contains("感谢您的评价"))
+                    // The same phone comes back: the same code, and the item is not rated twice.
+                    var again = HTTPHeaders()
+                    again.cookie = HTTPCookies(dictionaryLiteral: (PublicPages.raterCookie, .init(string: code)))
+                    let back = try await app.testing().sendRequest(.GET, address, headers: again)
+                    #expect(String(buffer: back.body).contains("value=\"\(code)\""))
+                    #expect(try await rate(code).status == .unprocessableEntity)
+                    // Another phone gets its own code.
+                    let other = try await app.testing().sendRequest(.GET, address)
+                    #expect(other.headers.setCookie?[PublicPages.raterCookie]?.string != code)
+                    #expect(try await store.ratingLinks(publicationID: publication.id).first?.raters == 2)
+
+                    // A link altered by one character, or moved to another publication, gives nothing.
+                    var forged = link.token
+                    forged.replaceSubrange(
+                        forged.index(before: forged.endIndex)..., with: forged.hasSuffix("0") ? "1" : "0")
+                    let bad = try await app.testing().sendRequest(
+                        .GET, SiteRoute.publicRateForm.link(publication.id, query: [("link", forged)]))
+                    #expect(bad.status == .unprocessableEntity && bad.headers.setCookie == nil)
+                    #expect(String(buffer: bad.body).contains("已被改动"))
+
+                    // A county that wants one rating per person: the link asks for the phone first.
+                    var rules = try await store.rhythmSettings(at: publication.unitPath).settings
+                    rules.ratingLinkNeedsSMS = true
+                    let county = try #require(try await store.units(in: .everything).first { $0.parentID == nil })
+                    try await store.saveRhythmSettings(rules, at: county.id, by: .commandLine)
+                    let asked = String(buffer: try await app.testing().sendRequest(.GET, address).body)
+                    #expect(asked.contains("获取验证码") && !asked.contains("无需输入评价码"))
+                    func phone(_ fields: String) async throws -> TestingHTTPResponse {
+                        try await post(.publicRatePhone, "link=\(link.token)&\(fields)")
+                    }
+                    #expect(String(buffer: try await phone("phone=12345").body).contains("11 位手机号码"))
+                    let sent = try await phone("phone=13900001111")
+                    #expect(String(buffer: sent.body).contains("短信验证码"))
+                    let message = try #require(await endpoint.received.last)
+                    let json = try JSONSerialization.jsonObject(with: message.body) as? [String: String]
+                    #expect(json?["phone"] == "13900001111")
+                    let digits = try #require(json?["text"]?.firstMatch(of: /\d{6}/)).output
+                    // Asked again within the minute: refused, no second message.
+                    #expect(String(buffer: try await phone("phone=13900001111").body).contains("过于频繁"))
+                    #expect(await endpoint.received.count == 1)
+                    #expect(String(buffer: try await phone("phone=13900001111&digits=000000").body).contains("不正确"))
+                    let verified = try await phone("phone=13900001111&digits=\(digits)")
+                    let phoneCode = try #require(verified.headers.setCookie?[PublicPages.raterCookie]).string
+                    #expect(String(buffer: verified.body).contains("无需输入评价码"))
+                    #expect(String(buffer: try await rate(phoneCode).body).contains("感谢您的评价"))
+                    // The number is kept only as a keyed hash.
+                    let stored = try await store.sql.raw(
+                        "SELECT phone_hash FROM rating_codes WHERE phone_hash IS NOT NULL"
+                    ).all().map { try $0.decode(column: "phone_hash", as: String.self) }
+                    #expect(stored.count == 1 && !stored[0].contains("13900001111"))
+
+                    // Revoked, or past its date: closed.
+                    let fresh = try await store.issueRatingLink(
+                        publicationID: publication.id, label: "河口群", lastDay: store.clock.today(), by: clerk)
+                    try await store.revokeRatingLink(fresh.id, publicationID: publication.id, by: clerk)
+                    let revoked = try await app.testing().sendRequest(
+                        .GET, SiteRoute.publicRateForm.link(publication.id, query: [("link", fresh.token)]))
+                    #expect(String(buffer: revoked.body).contains("已过期或已停用"))
+                    clock.advance(by: 21 * 86_400)
+                    let late = try await app.testing().sendRequest(.GET, address)
+                    #expect(String(buffer: late.body).contains("已过期或已停用"))
+                }
+            }
+        }
+    }
+
     /// Requirement 5's other half: when the county wants it, poor ratings reopen a closed item for 二次整改 —
     /// once, even when the ratings that cross the line arrive together.
     @Test func poorRatingsReopenAClosedItemWhenTheCountyWantsIt() async throws {

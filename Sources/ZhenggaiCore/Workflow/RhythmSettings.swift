@@ -111,6 +111,9 @@ public struct RhythmSettings: Codable, Sendable, Equatable {
     public var ratingMaxVeryDissatisfied = 5
     /// The same rule also reopens an item already closed (销号) for 二次整改, with the ratings as the reason.
     public var ratingReopensClosed = false
+    /// A group link (posted in a WeChat group) gives a rating code only after an SMS to the rater's mobile
+    /// number: one rating per person instead of one per browser. Needs the county's SMS platform.
+    public var ratingLinkNeedsSMS = false
     /// 群众诉求 time limits in working days.
     public var appealLimits = AppealLimits()
     /// No rate is published from fewer appeals than this (a month of 3 appeals says nothing).
@@ -229,6 +232,7 @@ extension RhythmSettings {
         try read(.ratingThreshold, into: &ratingThreshold)
         try read(.ratingMaxVeryDissatisfied, into: &ratingMaxVeryDissatisfied)
         try read(.ratingReopensClosed, into: &ratingReopensClosed)
+        try read(.ratingLinkNeedsSMS, into: &ratingLinkNeedsSMS)
         try read(.appealLimits, into: &appealLimits)
         try read(.appealMinimumForRates, into: &appealMinimumForRates)
     }

@@ -100,7 +100,7 @@ public enum ZhenggaiApp {
             + OfficePages.routes(store: store)
             + RhythmPages.routes(store: store, settings: settings, similarity: similarity)
             + PublicPages.routes(store: store, settings: settings, cache: publicPages)
-            + PublicationPages.routes(store: store)
+            + PublicationPages.routes(store: store, settings: settings)
             + AppealPages.routes(store: store, publicURL: settings.publicURL, publicPages: publicPages)
             + AppealImportPage.routes(store: store)
             + Open311Routes.routes(store: store, settings: settings)

@@ -32,9 +32,9 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     case adminChannels, adminChannelCreate, adminChannel, adminChannelTest, adminChannelActive, adminJobs
     case pressingCreate, pressingAnswer
     case periods, period, periodExport
-    case publicIndex, publicPublication, publicNotice, publicQR, publicRateForm, publicRate
+    case publicIndex, publicPublication, publicNotice, publicQR, publicRateForm, publicRate, publicRatePhone
     case publicationForm, publicationPrepare, publicationView, publicationApprove, publicationWithdraw
-    case publicationCodes, ratingsReport
+    case publicationCodes, publicationLinks, ratingsReport
     case open311Discovery, open311Document, open311Post, open311Service, open311Request, open311Token
     case appeals, appealRegister, appeal, appealManage, appealHandle, appealStatistics, publicAppeals
     case appealImportForm, appealImportPreview, appealImportConfirm, appealStatisticsPublish, appealStatisticsWithdraw
@@ -236,6 +236,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .publicationApprove: "/publications/{publicationID}/approve"
         case .publicationWithdraw: "/publications/{publicationID}/withdraw"
         case .publicationCodes: "/publications/{publicationID}/codes"
+        case .publicationLinks: "/publications/{publicationID}/links"
+        case .publicRatePhone: "/public/publications/{publicationID}/rate/phone"
         case .ratingsReport: "/ratings"
         case .open311Discovery: "/open311/{discoveryFile}"
         case .open311Document, .open311Post: "/open311/v2/{document}"
@@ -261,7 +263,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
     public var access: Access {
         switch self {
         case .loginForm, .login, .logout, .apiLogin: .open
-        case .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicRate: .open
+        case .publicIndex, .publicPublication, .publicNotice, .publicQR, .publicRateForm, .publicRate, .publicRatePhone:
+            .open
         case .open311Discovery, .open311Document, .open311Post, .open311Service, .open311Request, .open311Token,
             .publicAppeals:
             .open
@@ -307,7 +310,8 @@ public enum SiteRoute: String, CaseIterable, Sendable {
         case .pressingCreate, .apiCreatePressing: .action(.supervise)
         case .pressingAnswer, .apiAnswerPressing: .action(.addProgress)
         case .periods, .period, .periodExport: .action(.read)
-        case .publicationForm, .publicationPrepare, .publicationWithdraw, .publicationCodes: .action(.publish)
+        case .publicationForm, .publicationPrepare, .publicationWithdraw, .publicationCodes, .publicationLinks:
+            .action(.publish)
         case .publicationView, .ratingsReport: .action(.read)
         case .publicationApprove: .action(.approvePublication)
         case .appeals, .appeal, .appealStatistics, .appealFile: .action(.read)

@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// The mail server for e-mail channels (ZHENGGAI_SMTP_URL and ZHENGGAI_SMTP_FROM); none without them.
     public var mail: MailSettings?
+    /// The SMS platform for the public's phone check (ZHENGGAI_SMS_URL, ZHENGGAI_SMS_TOKEN); none without it.
+    public var sms: (any SMSGateway)?
 
     public var evidenceLimitBytes: Int { store.evidenceLimitBytes }
 
@@ -34,7 +36,7 @@ public struct AppConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, store: StoreConfiguration, secureCookies: Bool = false,
         sessionHours: Int = 12, bcryptCost: Int = 12, maxFailedLogins: Int = 5, lockoutMinutes: Int = 15,
         deadlineThresholds: DeadlineLight.Thresholds = .init(), logLevel: Logger.Level = .info, runJobs: Bool = false,
-        publicURL: String? = nil, mail: MailSettings? = nil
+        publicURL: String? = nil, mail: MailSettings? = nil, sms: (any SMSGateway)? = nil
     ) {
         self.host = host
         self.port = port
@@ -49,6 +51,7 @@ public struct AppConfiguration: Sendable {
         self.runJobs = runJobs
         self.publicURL = publicURL
         self.mail = mail
+        self.sms = sms
     }
 
     /// The environment variables read, with what each accepts (README lists them too).
@@ -62,6 +65,8 @@ public struct AppConfiguration: Sendable {
         ("ZHENGGAI_SMTP_URL", "邮件服务器，smtp://用户名:密码@主机:587（STARTTLS）或 smtps://…:465；邮件提醒渠道用"),
         ("ZHENGGAI_SMTP_FROM", "发件地址，如 zhenggai@example.gov.cn（设置 ZHENGGAI_SMTP_URL 时必填）"),
         ("ZHENGGAI_SMTP_CA_FILE", "邮件服务器证书由内网 CA 签发时，该 CA 证书（PEM）的路径"),
+        ("ZHENGGAI_SMS_URL", "短信平台接口（http:// 或 https://，JSON POST {phone, text}）；群众评价要求短信验证时用"),
+        ("ZHENGGAI_SMS_TOKEN", "短信平台接口的令牌（以 Authorization: Bearer 发送），可不设"),
         ("LOG_LEVEL", "trace、debug、info、notice、warning、error、critical"),
     ]
 
@@ -138,12 +143,20 @@ public struct AppConfiguration: Sendable {
             case .failure(let error): problems.append(error.description)
             }
         }
+        var sms: (any SMSGateway)?
+        if let raw = value("ZHENGGAI_SMS_URL") {
+            if let url = URL(string: raw), url.scheme == "http" || url.scheme == "https", url.host != nil {
+                sms = HTTPSMSGateway(url: url, token: value("ZHENGGAI_SMS_TOKEN"))
+            } else {
+                problems.append("ZHENGGAI_SMS_URL=\(raw) 应为 http:// 或 https:// 开头的网址")
+            }
+        }
         let configuration = AppConfiguration(
             host: host, port: port,
             store: StoreConfiguration(
                 backend: backend, dataDirectory: folder, evidenceInDatabase: inDatabase, evidenceLimitBytes: limit),
             secureCookies: flag("ZHENGGAI_SECURE_COOKIES", default: false), logLevel: logLevel,
-            runJobs: flag("ZHENGGAI_JOBS", default: true), publicURL: publicURL, mail: mail)
+            runJobs: flag("ZHENGGAI_JOBS", default: true), publicURL: publicURL, mail: mail, sms: sms)
         problems += configuration.problems
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         return configuration

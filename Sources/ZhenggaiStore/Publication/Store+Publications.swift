@@ -179,9 +179,7 @@ extension Store {
         guard (1...2_000).contains(count) else {
             throw StoreError.invalid(field: "数量", message: "一次可生成 1 到 2000 个评价码。")
         }
-        let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-        var generator = SystemRandomNumberGenerator()
-        let codes = (0..<count).map { _ in String((0..<10).map { _ in alphabet.randomElement(using: &generator)! }) }
+        let codes = (0..<count).map { _ in Self.newRatingCode() }
         try await write(actor) { tx in
             let publication = try await self.publication(publicationID, on: tx.sql)
             guard publication.status == .published else {
@@ -224,11 +222,7 @@ extension Store {
         let publication = try await publication(publicationID)
         guard publication.status == .published else { return .failure(.notOpen) }
         let codeHash = Self.hash(code.uppercased().trimmingCharacters(in: .whitespaces))
-        guard
-            try await sql.raw(
-                "SELECT code_hash FROM rating_codes WHERE code_hash = \(bind: codeHash) AND publication_id = \(bind: publicationID)"
-            ).first() != nil
-        else { return .failure(.unknownCode) }
+        guard try await ratingCodeExists(code, publicationID: publicationID) else { return .failure(.unknownCode) }
         let reason = String(raw.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         let addressHash = Self.hash("rating-address:" + address)
         let now = clock.now().timeIntervalSince1970

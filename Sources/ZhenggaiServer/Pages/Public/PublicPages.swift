@@ -87,6 +87,17 @@ enum PublicPages {
         var error: String?
         var done: Bool
         var period: String
+        /// Set when the rater came by a group link: the code is theirs already and is not asked for.
+        var linkLabel: String?
+        /// The SMS step of a group link in a county that wants one rating per person.
+        var phoneStep: PhoneStep?
+    }
+
+    struct PhoneStep: Encodable {
+        var action: String
+        var link: String
+        var phone: String
+        var codeSent: Bool
     }
 
     static func routes(store: Store, settings: AppConfiguration, cache: PublicPageCache) -> [Handler] {
@@ -182,11 +193,58 @@ enum PublicPages {
             },
             Handler(open: .publicRateForm) { request, _ in
                 let publication = try await visible(request, store: store)
-                return try await Pages.render(
-                    request, "public-rate",
-                    rateContext(
-                        publication, store: store, code: (try? request.query.get(String.self, at: "code")) ?? "",
-                        item: (try? request.query.get(String.self, at: "item")) ?? "all", reason: "", level: nil))
+                let item = (try? request.query.get(String.self, at: "item")) ?? "all"
+                var context = try await rateContext(
+                    publication, store: store, code: (try? request.query.get(String.self, at: "code")) ?? "",
+                    item: item, reason: "", level: nil)
+                guard let token = try? request.query.get(String.self, at: "link") else {
+                    return try await Pages.render(request, "public-rate", context)
+                }
+                return try await viaLink(
+                    request, publication, token: token, context: &context, store: store, settings: settings
+                ) { link in
+                    try await store.raterCode(for: link)
+                }
+            },
+            Handler(open: .publicRatePhone) { request, _ in
+                let publication = try await visible(request, store: store)
+                let form = FormInput(request)
+                var context = try await rateContext(
+                    publication, store: store, code: "", item: "all", reason: "", level: nil)
+                return try await viaLink(
+                    request, publication, token: form["link"], context: &context, store: store, settings: settings
+                ) { link in
+                    // The phone step: send six digits, then take them back. Per address as well as per number.
+                    let address = request.remoteAddress?.ipAddress ?? "unknown"
+                    var step = PhoneStep(
+                        action: SiteRoute.publicRatePhone.link(publication.id), link: form["link"],
+                        phone: form["phone"].filter(\.isNumber), codeSent: false)
+                    if form["digits"].isEmpty {
+                        guard try await store.countAttempt(key: "sms:\(address)", window: 3_600, limit: 30) <= 30
+                        else { throw PhoneStepRefusal(step: step, message: "此网络获取验证码的次数过多，请稍后再试。") }
+                        switch try await store.startPhoneCheck(link: link, phone: form["phone"]) {
+                        case .failure(let refusal): throw PhoneStepRefusal(step: step, message: refusal.userMessage)
+                        case .success(let digits):
+                            guard let sms = settings.sms else {
+                                throw PhoneStepRefusal(step: step, message: "短信验证暂不可用，请向村（社区）索取评价码。")
+                            }
+                            do {
+                                try await sms.send(
+                                    to: step.phone, text: "【整改公示】您的评价验证码是 \(digits)，10 分钟内有效。如非本人操作请忽略。")
+                            } catch {
+                                request.logger.warning("sms failed", metadata: ["error": "\(error)"])
+                                throw PhoneStepRefusal(step: step, message: "验证码发送失败，请稍后再试，或向村（社区）索取评价码。")
+                            }
+                            step.codeSent = true
+                            throw PhoneStepRefusal(step: step, message: nil)
+                        }
+                    }
+                    step.codeSent = true
+                    switch try await store.finishPhoneCheck(link: link, phone: form["phone"], digits: form["digits"]) {
+                    case .failure(let refusal): throw PhoneStepRefusal(step: step, message: refusal.userMessage)
+                    case .success(let code): return code
+                    }
+                }
             },
             Handler(open: .publicRate) { request, _ in
                 let publication = try await visible(request, store: store)
@@ -196,6 +254,7 @@ enum PublicPages {
                     var context = try await rateContext(
                         publication, store: store, code: form["code"], item: item, reason: form["reason"],
                         level: Int(form["level"]))
+                    context.linkLabel = form.optional("via")
                     context.error = error
                     return try await Pages.render(request, "public-rate", context, status: .unprocessableEntity)
                 }
@@ -218,11 +277,72 @@ enum PublicPages {
                 case .success:
                     var context = try await rateContext(
                         publication, store: store, code: form["code"], item: item, reason: "", level: nil)
+                    context.linkLabel = form.optional("via")
                     context.done = true
                     return try await Pages.render(request, "public-rate", context)
                 }
             },
         ]
+    }
+
+    /// Where a group link leads: checked (signature, end date, revocation), then the browser's code — kept
+    /// from an earlier visit, made by `code` (a new one, or after the phone step), and kept in a cookie
+    /// scoped to this publication's pages so the same phone keeps the same code.
+    static func viaLink(
+        _ request: Request, _ publication: Publication, token: String, context: inout RateContext,
+        store: Store, settings: AppConfiguration,
+        code: (RatingLink) async throws -> String
+    ) async throws -> Response {
+        let link: RatingLink
+        switch try await store.ratingLink(publicationID: publication.id, token: token) {
+        case .failure(let refusal):
+            context.error = refusal.userMessage
+            return try await Pages.render(request, "public-rate", context, status: .unprocessableEntity)
+        case .success(let found): link = found
+        }
+        let kept = request.cookies[raterCookie]?.string
+        let rules = try await store.rhythmSettings(at: publication.unitPath).settings
+        var chosen: String
+        if let kept, try await store.ratingCodeExists(kept, publicationID: publication.id) {
+            chosen = kept
+        } else {
+            if !rules.ratingLinkNeedsSMS {
+                let address = request.remoteAddress?.ipAddress ?? "unknown"
+                guard try await store.countAttempt(key: "rater:\(address)", window: 3_600, limit: 300) <= 300 else {
+                    context.error = "此网络的评价次数过多，请稍后再试。"
+                    return try await Pages.render(request, "public-rate", context, status: .tooManyRequests)
+                }
+            }
+            let phoneStep = PhoneStep(
+                action: SiteRoute.publicRatePhone.link(publication.id), link: token, phone: "", codeSent: false)
+            if rules.ratingLinkNeedsSMS && request.method == .GET {
+                context.phoneStep = phoneStep
+                return try await Pages.render(request, "public-rate", context)
+            }
+            do {
+                chosen = try await code(link)
+            } catch let refusal as PhoneStepRefusal {
+                context.phoneStep = refusal.step
+                context.error = refusal.message
+                return try await Pages.render(
+                    request, "public-rate", context, status: refusal.message == nil ? .ok : .unprocessableEntity)
+            }
+        }
+        context.code = chosen
+        context.linkLabel = link.label
+        let response = try await Pages.render(request, "public-rate", context)
+        response.cookies[raterCookie] = HTTPCookies.Value(
+            string: chosen, expires: link.expiresAt, path: SiteRoute.publicPublication.link(publication.id),
+            isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    static let raterCookie = "zg_rater"
+
+    /// The phone step stops here: the page asks for the number or the digits again, with why.
+    struct PhoneStepRefusal: Error {
+        var step: PhoneStep
+        var message: String?
     }
 
     /// Only versions the public may open; anything else is the same 404 (a draft's id tells nothing).
@@ -250,7 +370,8 @@ enum PublicPages {
             },
             action: SiteRoute.publicRate.link(publication.id), back: SiteRoute.publicPublication.link(publication.id),
             code: code, reason: reason, error: nil, done: false,
-            period: Publishing.periodLabel(Publishing.ratingPeriod(store.clock.today())))
+            period: Publishing.periodLabel(Publishing.ratingPeriod(store.clock.today())), linkLabel: nil,
+            phoneStep: nil)
     }
 
     /// One measure as written; several as （1）…（2）….

@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import ZhenggaiCore
+import ZhenggaiOffice
 import ZhenggaiServices
 import ZhenggaiStore
 
@@ -62,6 +63,21 @@ enum PublicationPages {
         var links: [String: String]
         var error: String?
         var overall: String
+        var ratingLinks: [LinkRow]
+        var linkUntil: String
+    }
+
+    /// A group link as the clerk sees it: the address to paste in the group, its QR code, how many took a
+    /// code from it.
+    struct LinkRow: Encodable {
+        var id: String
+        var label: String
+        var address: String
+        var qr: String
+        var until: String
+        var raters: Int
+        var open: Bool
+        var state: String
     }
 
     struct RatingsContext: Encodable {
@@ -84,7 +100,7 @@ enum PublicationPages {
         var next: String?
     }
 
-    static func routes(store: Store) -> [Handler] {
+    static func routes(store: Store, settings: AppConfiguration) -> [Handler] {
         @Sendable func sourceTarget(_ request: Request, _ caller: Caller) async throws -> AccessTarget {
             try await store.accessTarget(source: try request.id("sourceID"))
         }
@@ -132,6 +148,19 @@ enum PublicationPages {
                     + "）" + (summary.flagged > 0 ? "，另有 \(summary.flagged) 条疑似异常未计入" : "")
             }
             let open = publication.status == .published || publication.status == .corrected
+            let now = store.clock.now()
+            let base = PublicPages.publicAddress(request, settings: settings)
+            let ratingLinks = try await store.ratingLinks(publicationID: publication.id).map { link in
+                let address =
+                    base + SiteRoute.publicRateForm.link(publication.id, query: [("link", link.token)])
+                let live = link.isOpen(at: now) && publication.status == .published
+                return LinkRow(
+                    id: link.id.uuidString, label: link.label, address: address,
+                    qr: live ? try QRCode(address).svg(module: 3, label: "扫码评价") : "",
+                    until: LocalDate(link.expiresAt.addingTimeInterval(-1)).chinese, raters: link.raters, open: live,
+                    state: link.revokedAt != nil ? "已停用" : (live ? "有效" : "已过期"))
+            }
+            let quarterEnd = Publishing.firstDay(ofRatingPeriod: period)!.adding(months: 3).adding(days: -1)
             let context = ViewContext(
                 layout: Layout(
                     title: "公开版本", caller: caller, section: .sources, notice: Pages.notice(request)),
@@ -164,8 +193,10 @@ enum PublicationPages {
                     "approve": SiteRoute.publicationApprove.link(publication.id),
                     "withdraw": SiteRoute.publicationWithdraw.link(publication.id),
                     "codes": SiteRoute.publicationCodes.link(publication.id),
+                    "links": SiteRoute.publicationLinks.link(publication.id),
                     "again": SiteRoute.publicationForm.link(publication.sourceID),
-                ], error: error, overall: describe(summaries["all"]))
+                ], error: error, overall: describe(summaries["all"]), ratingLinks: ratingLinks,
+                linkUntil: quarterEnd.iso)
             return try await Pages.render(
                 request, "publication", context, status: error == nil ? .ok : .unprocessableEntity)
         }
@@ -227,6 +258,24 @@ enum PublicationPages {
                 } catch let error as StoreError {
                     return try await view(request, caller, error: error.userMessage)
                 }
+            },
+            Handler(.publicationLinks, target: publicationTarget) { request, caller in
+                let id = try request.id("publicationID")
+                let form = FormInput(request)
+                do {
+                    if let link = form.uuid("revoke") {
+                        try await store.revokeRatingLink(link, publicationID: id, by: caller.actor)
+                    } else {
+                        guard let until = LocalDate(iso: form["until"]) else {
+                            throw StoreError.invalid(field: "有效期", message: "请选择有效期截止日期。")
+                        }
+                        _ = try await store.issueRatingLink(
+                            publicationID: id, label: form["label"], lastDay: until, by: caller.actor)
+                    }
+                } catch let error as StoreError {
+                    return try await view(request, caller, error: error.userMessage)
+                }
+                return Pages.redirect(request, to: SiteRoute.publicationView.link(id), notice: .saved)
             },
             Handler(.ratingsReport) { request, caller in
                 let today = store.clock.today()

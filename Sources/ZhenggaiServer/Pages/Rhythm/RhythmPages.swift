@@ -12,7 +12,8 @@ enum RhythmPages {
     typealias Option = LedgerPage.Option
 
     static func routes(store: Store, settings: AppConfiguration, similarity: SimilarityService) -> [Handler] {
-        inboxRoutes(store: store) + settingsRoutes(store: store) + calendarRoutes(store: store)
+        inboxRoutes(store: store) + settingsRoutes(store: store, smsReady: settings.sms != nil)
+            + calendarRoutes(store: store)
             + channelRoutes(store: store, mail: settings.mail) + periodRoutes(store: store)
             + pressingRoutes(store: store, settings: settings, similarity: similarity)
     }
@@ -100,6 +101,8 @@ enum RhythmPages {
         var immediate: Bool
         var ratingRule: Bool
         var ratingReopens: Bool
+        var ratingLinkSMS: Bool
+        var smsReady: Bool
         var countings: [Option]
         var green: [Option]
         var yellow: [Option]
@@ -115,7 +118,7 @@ enum RhythmPages {
         ]
     }
 
-    static func settingsRoutes(store: Store) -> [Handler] {
+    static func settingsRoutes(store: Store, smsReady: Bool) -> [Handler] {
         @Sendable func target(_ request: Request, _ caller: Caller) async throws -> AccessTarget {
             guard let unit = try await topUnit(caller, .manageRhythm, store: store) else { return .anywhere }
             return AccessTarget(unitPath: unit.path)
@@ -148,7 +151,8 @@ enum RhythmPages {
                     "ratingMaxVeryDissatisfied": String(rules.ratingMaxVeryDissatisfied),
                 ],
                 immediate: rules.immediateForPressing, ratingRule: rules.ratingRuleEnabled,
-                ratingReopens: rules.ratingReopensClosed,
+                ratingReopens: rules.ratingReopensClosed, ratingLinkSMS: rules.ratingLinkNeedsSMS,
+                smsReady: smsReady,
                 countings: options(RhythmSettings.Counting.allCases, rules.counting) { $0.label },
                 green: options(RhythmSettings.Audience.allCases, rules.toldAtGreen) { $0.label },
                 yellow: options(RhythmSettings.Audience.allCases, rules.toldAtYellow) { $0.label },
@@ -229,6 +233,10 @@ enum RhythmPages {
                 if form.values["ratingMinimum"] != nil {
                     rules.ratingRuleEnabled = form["ratingRuleEnabled"] == "1"
                     rules.ratingReopensClosed = form["ratingReopensClosed"] == "1"
+                    rules.ratingLinkNeedsSMS = form["ratingLinkNeedsSMS"] == "1"
+                    if rules.ratingLinkNeedsSMS && !smsReady {
+                        errors.add("ratingLinkNeedsSMS", "未配置短信平台（ZHENGGAI_SMS_URL），不能要求短信验证。")
+                    }
                 }
                 rules.counting = RhythmSettings.Counting(rawValue: form["counting"]) ?? rules.counting
                 rules.toldAtGreen = RhythmSettings.Audience(rawValue: form["toldAtGreen"]) ?? rules.toldAtGreen
