@@ -6,6 +6,7 @@ public import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import Synchronization
 public import ZhenggaiCore
 
 public struct StoreConfiguration: Sendable {
@@ -53,6 +54,11 @@ public final class Store: Sendable {
     let databases: Databases
     let db: any Database
     public let logger: Logger
+    private let publicChanges = Atomic<Int>(0)
+
+    /// Counts the writes through this store that changed what the public sees (see `publicStamp`): a
+    /// server's kept public pages need no database read to know that they are stale after its own writes.
+    public var publicChangesHere: Int { publicChanges.load(ordering: .acquiring) }
 
     public var isSQLite: Bool {
         if case .sqlite = configuration.backend { return true }
@@ -147,6 +153,8 @@ final class WriteTransaction: @unchecked Sendable {
     let now: Date
     private var seq: Int
     private var lastHash: String
+    /// Set by `renewPublicStamp`.
+    var publicChanged = false
 
     init(db: any Database, actor: AuditActor, now: Date, seq: Int, lastHash: String) {
         self.db = db
@@ -250,7 +258,7 @@ extension Store {
         _ actor: AuditActor, _ body: @escaping @Sendable (WriteTransaction) async throws -> T
     ) async throws -> T {
         let now = clock.now()
-        return try await db.transaction { tx in
+        let changed = try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             try await sql.raw("UPDATE audit_head SET touched = touched + 1 WHERE id = 1").run()
             guard let head = try await AuditHeadModel.find(1, on: tx) else {
@@ -259,8 +267,11 @@ extension Store {
             let write = WriteTransaction(db: tx, actor: actor, now: now, seq: head.seq, lastHash: head.hash)
             let result = try await body(write)
             try await write.finish()
-            return result
+            return (result, write.publicChanged)
         }
+        // Counted once committed: a page read before the commit must not be kept as the new state.
+        if changed.1 { publicChanges.add(1, ordering: .releasing) }
+        return changed.0
     }
 
     /// Checks every entry's hash and link, and that the head points at the last entry, so a changed,

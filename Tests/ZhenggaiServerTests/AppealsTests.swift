@@ -391,6 +391,16 @@ import ZhenggaiTestSupport
             #expect(dispatched.dueOn == LocalDate(year: 2026, month: 12, day: 1))
             let page = String(buffer: try await world.call(.GET, "/admin/rhythm", as: .inspector).body)
             #expect(page.contains("name=\"appealHelp\" type=\"number\" min=\"1\" max=\"60\" value=\"5\""))
+            // SMS checks for group-link ratings need the county's SMS platform, which this server lacks.
+            #expect(page.contains("尚未配置短信平台"))
+            let noSMS = try await world.call(
+                .POST, "/admin/rhythm", as: .inspector, headers: headers,
+                body: form + "&appealHelp=5&ratingLinkNeedsSMS=1")
+            #expect(noSMS.status == .unprocessableEntity)
+            #expect(String(buffer: noSMS.body).contains("未配置短信平台（ZHENGGAI_SMS_URL）"))
+            #expect(
+                try await world.store.rhythmSettings(at: world.county.village.path).settings.ratingLinkNeedsSMS == false
+            )
         }
     }
 }

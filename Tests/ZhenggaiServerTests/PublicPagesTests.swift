@@ -223,6 +223,29 @@ import ZhenggaiTestSupport
                 #expect(try await get(SiteRoute.publicAppeals.link()).1 != published)
             }
 
+            // Another app server (its own Store on the same database) withdraws: this server's kept page goes
+            // once the stamp's lifetime has passed.
+            let other = try Store(store.configuration, clock: store.clock, logger: store.logger)
+            let third = try await other.approvePublication(
+                try await Publishing.prepare(.init(sourceID: source.id), store: other, by: clerk).id, by: secretary)
+            let cache = PublicPageCache(stampLifetime: .milliseconds(300))
+            try await withApp(configure: { app in
+                app.logger.logLevel = .error
+                app.get("kept", ":publicationID") { request in
+                    try await cache.serve(request, store: store) {
+                        let status = try await store.publication(try request.id("publicationID")).status
+                        return Response(body: .init(string: status.rawValue))
+                    }
+                }
+            }) { app in
+                let path = "/kept/\(third.id.uuidString)"
+                #expect(String(buffer: try await app.testing().sendRequest(.GET, path).body) == "published")
+                _ = try await other.withdrawPublication(third.id, reason: "另一台服务器撤回", by: secretary)
+                try await Task.sleep(for: .milliseconds(400))
+                #expect(String(buffer: try await app.testing().sendRequest(.GET, path).body) == "withdrawn")
+            }
+            await other.shutdown()
+
             // The keeping is bounded: past its limit it starts again rather than grow.
             let small = PublicPageCache(maximumPages: 2)
             try await withApp(configure: { app in

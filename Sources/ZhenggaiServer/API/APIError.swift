@@ -56,27 +56,31 @@ struct ErrorBody: Content {
 }
 
 /// Turns every error into `{"error": {"code", "message"}}` with the right status; the log keeps the detail.
-struct APIErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            let (status, code, message) = Self.describe(error)
-            // A person who typed a wrong address gets the site's page, not a JSON answer meant for scripts.
-            if !request.url.path.hasPrefix("/api/"), status == .notFound {
-                return try await Pages.error(
-                    request, caller: nil, status: .notFound, message: "找不到这个页面：地址可能有误，或内容已被删除。")
-            }
-            if status.code >= 500 {
-                request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-            } else {
-                request.logger.info(
-                    "request refused", metadata: ["code": .string(code), "error": "\(String(reflecting: error))"])
-            }
-            let response = Response(status: status)
-            try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
-            return response
+/// Not an `AsyncMiddleware`: that would start a task for every request only to pass it on; a task is
+/// started only to answer an error.
+struct APIErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { try await Self.answer(error, to: request) }
         }
+    }
+
+    static func answer(_ error: any Error, to request: Request) async throws -> Response {
+        let (status, code, message) = describe(error)
+        // A person who typed a wrong address gets the site's page, not a JSON answer meant for scripts.
+        if !request.url.path.hasPrefix("/api/"), status == .notFound {
+            return try await Pages.error(
+                request, caller: nil, status: .notFound, message: "找不到这个页面：地址可能有误，或内容已被删除。")
+        }
+        if status.code >= 500 {
+            request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+        } else {
+            request.logger.info(
+                "request refused", metadata: ["code": .string(code), "error": "\(String(reflecting: error))"])
+        }
+        let response = Response(status: status)
+        try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
+        return response
     }
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, String, String) {

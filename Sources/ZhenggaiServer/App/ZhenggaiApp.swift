@@ -64,7 +64,8 @@ public enum ZhenggaiApp {
         // any working directory.
         let resources = resourcesDirectory
         let views = resources.appendingPathComponent("Views").path + "/"
-        app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+        app.middleware.use(
+            StaticFiles(files: FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/")))
         app.views.use(.leaf)
         app.leaf.sources = .singleSource(
             // Not `.default`: it refuses any path through a hidden folder, and a build puts the bundle under `.build`.
@@ -114,6 +115,17 @@ public enum ZhenggaiApp {
         return candidates.compactMap { $0 }.first {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent("Views/layout.leaf").path)
         } ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
+}
+
+/// The files under /static/ (styles, script): looked for only there, so a page request is not first
+/// turned into a file lookup and a task of its own.
+struct StaticFiles: Middleware {
+    let files: FileMiddleware
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        request.url.path.hasPrefix("/static/")
+            ? files.respond(to: request, chainingTo: next) : next.respond(to: request)
     }
 }
 

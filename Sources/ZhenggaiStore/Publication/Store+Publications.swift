@@ -319,6 +319,7 @@ extension Publication.Status {
 extension WriteTransaction {
     /// Called by every write that changes what a public page shows, inside its transaction.
     func renewPublicStamp() async throws {
+        publicChanged = true
         try await sql.raw("UPDATE public_stamp SET stamp = \(bind: UUID().uuidString) WHERE id = 1").run()
     }
 }
