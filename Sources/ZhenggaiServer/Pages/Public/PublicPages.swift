@@ -87,8 +87,9 @@ enum PublicPages {
         var error: String?
         var done: Bool
         var period: String
-        /// Set when the rater came by a group link: the code is theirs already and is not asked for.
-        var linkLabel: String?
+        /// The rater came by a group link: the code is theirs already and is not asked for. (Not which group:
+        /// its name is the clerk's words, not for the public page.)
+        var byLink: Bool
         /// The SMS step of a group link in a county that wants one rating per person.
         var phoneStep: PhoneStep?
     }
@@ -254,7 +255,7 @@ enum PublicPages {
                     var context = try await rateContext(
                         publication, store: store, code: form["code"], item: item, reason: form["reason"],
                         level: Int(form["level"]))
-                    context.linkLabel = form.optional("via")
+                    context.byLink = form["via"] == "1"
                     context.error = error
                     return try await Pages.render(request, "public-rate", context, status: .unprocessableEntity)
                 }
@@ -277,7 +278,7 @@ enum PublicPages {
                 case .success:
                     var context = try await rateContext(
                         publication, store: store, code: form["code"], item: item, reason: "", level: nil)
-                    context.linkLabel = form.optional("via")
+                    context.byLink = form["via"] == "1"
                     context.done = true
                     return try await Pages.render(request, "public-rate", context)
                 }
@@ -329,7 +330,7 @@ enum PublicPages {
             }
         }
         context.code = chosen
-        context.linkLabel = link.label
+        context.byLink = true
         let response = try await Pages.render(request, "public-rate", context)
         response.cookies[raterCookie] = HTTPCookies.Value(
             string: chosen, expires: link.expiresAt, path: SiteRoute.publicPublication.link(publication.id),
@@ -370,7 +371,7 @@ enum PublicPages {
             },
             action: SiteRoute.publicRate.link(publication.id), back: SiteRoute.publicPublication.link(publication.id),
             code: code, reason: reason, error: nil, done: false,
-            period: Publishing.periodLabel(Publishing.ratingPeriod(store.clock.today())), linkLabel: nil,
+            period: Publishing.periodLabel(Publishing.ratingPeriod(store.clock.today())), byLink: false,
             phoneStep: nil)
     }
 
