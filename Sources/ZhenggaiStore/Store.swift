@@ -60,6 +60,12 @@ public final class Store: Sendable {
     /// server's kept public pages need no database read to know that they are stale after its own writes.
     public var publicChangesHere: Int { publicChanges.load(ordering: .acquiring) }
 
+    private let changes = Atomic<Int>(0)
+    /// Counts the writes committed through this store, and the sessions it ended: what a server keeps from
+    /// a session read (`SessionCache`) is stale once this moves.
+    public var changesHere: Int { changes.load(ordering: .acquiring) }
+    func countChange() { changes.add(1, ordering: .releasing) }
+
     public var isSQLite: Bool {
         if case .sqlite = configuration.backend { return true }
         return false
@@ -260,16 +266,21 @@ extension Store {
         let now = clock.now()
         let changed = try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            try await sql.raw("UPDATE audit_head SET touched = touched + 1 WHERE id = 1").run()
-            guard let head = try await AuditHeadModel.find(1, on: tx) else {
-                throw StoreError.notFound(what: "审计日志起点")
-            }
-            let write = WriteTransaction(db: tx, actor: actor, now: now, seq: head.seq, lastHash: head.hash)
+            // Takes the write lock and reads the head in one statement (SQLite and PostgreSQL have RETURNING).
+            guard
+                let head = try await sql.raw(
+                    "UPDATE audit_head SET touched = touched + 1 WHERE id = 1 RETURNING seq, hash"
+                ).first()
+            else { throw StoreError.notFound(what: "审计日志起点") }
+            let write = WriteTransaction(
+                db: tx, actor: actor, now: now, seq: try head.decode(column: "seq", as: Int.self),
+                lastHash: try head.decode(column: "hash", as: String.self))
             let result = try await body(write)
             try await write.finish()
             return (result, write.publicChanged)
         }
         // Counted once committed: a page read before the commit must not be kept as the new state.
+        countChange()
         if changed.1 { publicChanges.add(1, ordering: .releasing) }
         return changed.0
     }

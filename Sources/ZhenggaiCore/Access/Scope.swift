@@ -2,7 +2,7 @@
 /// read cannot forget to be scoped: it is built from a caller's grants (`Scope(principal)`, or for one
 /// action `Scope(principal, for:)`), or it is `.everything` for the command line and jobs acting as the
 /// system.
-public struct Scope: Sendable, Equatable, CustomStringConvertible {
+public struct Scope: Sendable, Hashable, CustomStringConvertible {
     /// Materialised unit paths ("/id1/id2/"), none inside another, sorted. Empty: nothing.
     public let roots: [String]
 

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The filters every ledger view and report shares. All are optional; `scope` (the subtrees the user may
 /// read) is not: it is applied to every query so nothing outside the user's scope is ever counted.
-public struct LedgerFilter: Sendable {
+public struct LedgerFilter: Sendable, Hashable {
     public var scope: Scope
     public var sourceID: UUID?
     public var round: Int?
@@ -37,7 +37,7 @@ public struct LedgerFilter: Sendable {
     }
 }
 
-public enum LedgerSort: String, CaseIterable, Sendable {
+public enum LedgerSort: String, CaseIterable, Sendable, Hashable {
     case number, deadline, status, updated, category
 }
 

@@ -64,7 +64,7 @@ public struct QueryParameters: Sendable {
 }
 
 /// A page of a list: which page and how many rows, validated once for every list.
-public struct Paging: Sendable, Equatable {
+public struct Paging: Sendable, Hashable {
     public let page: Int
     public let perPage: Int
 

@@ -8,6 +8,8 @@ import ZhenggaiStore
 struct LedgerAPI {
     let store: Store
     let settings: AppConfiguration
+    /// The ledger and counts as JSON, kept under the change stamp: the same page asked again costs no query.
+    let answers = StampedCache<LedgerKey, ByteBuffer>()
 
     struct Login: Codable {
         var username: String
@@ -384,17 +386,20 @@ struct LedgerAPI {
             // Ledger and counts
             Handler(.apiLedger, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
-                return try .json(
+                let filter = try await ledgerFilter(query, caller)
+                let today = store.clock.today()
+                let key = LedgerKey(filter: filter, paging: query.paging, sort: query.sort, today: today)
+                return try await kept(key, caller) {
                     LedgerPageRecord(
-                        try await store.ledger(
-                            try await ledgerFilter(query, caller), paging: query.paging, today: store.clock.today(),
-                            sort: query.sort)))
+                        try await store.ledger(filter, paging: query.paging, today: today, sort: query.sort))
+                }
             },
             Handler(.apiCounts, target: anywhere) { request, caller in
                 let query = try LedgerQuery(request.queryParameters)
-                return try .json(
-                    CountsRecord(
-                        try await store.counts(try await ledgerFilter(query, caller), today: store.clock.today())))
+                let filter = try await ledgerFilter(query, caller)
+                let today = store.clock.today()
+                let key = LedgerKey(filter: filter, paging: nil, sort: .number, today: today, variant: "counts")
+                return try await kept(key, caller) { CountsRecord(try await store.counts(filter, today: today)) }
             },
             Handler(.apiAuditLog, target: anywhere) { request, caller in
                 let query = try AuditQuery(request.queryParameters)
@@ -418,6 +423,20 @@ struct LedgerAPI {
                     try await store.returnClosure(
                         problemID: id, stage: stage, reason: body.reason ?? "", by: caller.actor)))
         }
+    }
+
+    /// The JSON answer kept under the caller's change stamp, else made, encoded and kept.
+    func kept<Record: APIRecord>(
+        _ key: LedgerKey, _ caller: Caller, _ make: @escaping @Sendable () async throws -> Record
+    )
+        async throws -> Response
+    {
+        let body = try await answers.value(stamp: caller.changeStamp, key: key, cost: \.readableBytes) {
+            ByteBuffer(data: try APICoding.encoder.encode(try await make()))
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
     func ledgerFilter(_ query: LedgerQuery, _ caller: Caller) async throws -> LedgerFilter {

@@ -105,7 +105,8 @@ public enum ZhenggaiApp {
             + AppealPages.routes(store: store, publicURL: settings.publicURL, publicPages: publicPages)
             + AppealImportPage.routes(store: store)
             + Open311Routes.routes(store: store, settings: settings)
-        for handler in handlers { app.routes.register(handler, store: store) }
+        let sessions = SessionCache()
+        for handler in handlers { app.routes.register(handler, store: store, sessions: sessions) }
     }
 
     /// The copied `Resources` folder. Foundation on Linux already points `resourceURL` into a bundle's

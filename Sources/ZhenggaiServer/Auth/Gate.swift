@@ -11,6 +11,8 @@ struct Caller: Sendable {
     var sessionID: UUID
     /// The credential this request came with, so a password change can keep this session and end the others.
     var token: String
+    /// The store's change stamp as read with the session (`SessionInfo.changeStamp`).
+    var changeStamp = 0
     /// Unread inbox messages, for the page header (read only for page requests).
     var unread = 0
 
@@ -31,19 +33,29 @@ package enum SessionCookie {
 /// The one gate every route passes: who is calling, may they do this action there, and did a
 /// cookie-authenticated write carry its CSRF token.
 enum Gate {
-    static func authenticate(_ request: Request, store: Store) async throws -> Caller? {
+    /// The caller, from a bearer token or the session cookie. An API read may take the session as this
+    /// server read it a moment ago (`SessionCache`); writes and pages read it afresh, pages with the unread
+    /// messages for their header.
+    static func authenticate(_ request: Request, store: Store, sessions: SessionCache, route: SiteRoute)
+        async throws -> Caller?
+    {
+        let credential: (token: String, viaCookie: Bool)
         if let bearer = request.headers.bearerAuthorization?.token {
-            guard let session = try await store.session(token: bearer) else { return nil }
-            return Caller(
-                user: session.user, csrfToken: session.csrfToken, viaCookie: false, sessionID: session.id, token: bearer
-            )
+            credential = (bearer, false)
+        } else if let cookie = request.cookies[SessionCookie.name]?.string {
+            credential = (cookie, true)
+        } else {
+            return nil
         }
-        if let cookie = request.cookies[SessionCookie.name]?.string {
-            guard let session = try await store.session(token: cookie) else { return nil }
-            return Caller(
-                user: session.user, csrfToken: session.csrfToken, viaCookie: true, sessionID: session.id, token: cookie)
-        }
-        return nil
+        let read = request.method == .GET || request.method == .HEAD
+        let found =
+            route.isAPI && read
+            ? try await sessions.session(token: credential.token, store: store)
+            : try await store.session(token: credential.token, withUnread: read)
+        guard let session = found else { return nil }
+        return Caller(
+            user: session.user, csrfToken: session.csrfToken, viaCookie: credential.viaCookie, sessionID: session.id,
+            token: credential.token, changeStamp: session.changeStamp, unread: session.unread)
     }
 
     /// A browser sends cookies by itself, so a write authenticated by cookie must prove it came from our

@@ -45,14 +45,11 @@ extension RoutesBuilder {
     /// a cookie-authenticated write, and `AccessPolicy` on the target. API routes answer refusals as JSON
     /// (through `APIErrorMiddleware`); pages answer with the error page, and a visitor without a session who
     /// asks for a page is sent to the login page.
-    func register(_ handler: Handler, store: Store) {
+    func register(_ handler: Handler, store: Store, sessions: SessionCache) {
         let route = handler.route
         let body: HTTPBodyStreamStrategy = handler.bodyLimit.map { .collect(maxSize: $0) } ?? .collect
         on(route.method, route.vaporPath, body: body) { request async throws -> Response in
-            var caller = try await Gate.authenticate(request, store: store)
-            if let signedIn = caller, !route.isAPI, request.method == .GET {
-                caller?.unread = try await store.unreadCount(of: signedIn.user.id)
-            }
+            let caller = try await Gate.authenticate(request, store: store, sessions: sessions, route: route)
             if caller == nil && route.access != .open {
                 if route.isAPI { throw APIError.notLoggedIn }
                 if request.method == .GET {

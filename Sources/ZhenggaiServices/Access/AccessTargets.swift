@@ -16,9 +16,9 @@ extension Store {
     }
 
     public func accessTarget(task id: UUID) async throws -> AccessTarget {
-        let context = try await taskContext(id)
+        let access = try await taskAccess(id)
         return AccessTarget(
-            unitPath: context.problem.unitPath, taskLeaderIDs: Set([context.leaderID?.uuidString].compactMap { $0 }))
+            unitPath: access.unitPath, taskLeaderIDs: Set([access.leaderID?.uuidString].compactMap { $0 }))
     }
 
     public func accessTarget(source id: UUID) async throws -> AccessTarget {

@@ -29,3 +29,23 @@ public enum LedgerReading {
         return filter
     }
 }
+
+/// What a ledger page or count depends on besides the stored rows: the filter (with the reader's scope and,
+/// for 只看我负责的, the reader), the page, the order, the day (what is overdue changes at midnight), and
+/// for pages a caller-shaped part such as the pickers (`variant`). Synthesized equality, so no filter
+/// field can be left out of the key.
+public struct LedgerKey: Hashable, Sendable {
+    public var filter: LedgerFilter
+    public var paging: Paging?
+    public var sort: LedgerSort
+    public var today: LocalDate
+    public var variant: String
+
+    public init(filter: LedgerFilter, paging: Paging?, sort: LedgerSort, today: LocalDate, variant: String = "") {
+        self.filter = filter
+        self.paging = paging
+        self.sort = sort
+        self.today = today
+        self.variant = variant
+    }
+}

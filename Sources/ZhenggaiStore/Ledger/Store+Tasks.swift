@@ -195,6 +195,22 @@ extension Store {
         return (try await problem(model.problemID), model.leaderID)
     }
 
+    /// Where a task's problem stands and who leads the task, in one statement: the gate asks this before
+    /// every progress entry, and a burst of them before a 周调度 should not build three models each.
+    public func taskAccess(_ id: UUID) async throws -> (unitPath: String, leaderID: UUID?) {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT p.unit_path, t.leader_id FROM tasks t JOIN problems p ON p.id = t.problem_id \
+                WHERE t.id = \(bind: id)
+                """
+            ).first()
+        else { throw StoreError.notFound(what: "整改任务") }
+        return (
+            try row.decode(column: "unit_path", as: String.self), try row.decode(column: "leader_id", as: UUID?.self)
+        )
+    }
+
     public func leaderIDs(ofProblem id: UUID) async throws -> Set<UUID> {
         Set(try await TaskModel.query(on: db).filter(\.$problemID == id).all().compactMap(\.leaderID))
     }
@@ -322,27 +338,35 @@ extension Store {
             guard date <= LocalDate(tx.now) else {
                 throw StoreError.invalid(field: "进展日期", message: "不能晚于今天。")
             }
-            let task = try await Self.taskModel(taskID, on: tx.db)
-            let problem = try await Self.problemModel(task.problemID, on: tx.db)
-            let status = ProblemStatus(rawValue: problem.status) ?? .open
+            // The task's problem in one statement, and the entry by one INSERT: the write burst before a 周调度
+            // is these, and Fluent's models reflect over their properties on every find and create.
+            guard
+                let row = try await tx.sql.raw(
+                    """
+                    SELECT p.id, p.status, p.unit_path FROM tasks t JOIN problems p ON p.id = t.problem_id \
+                    WHERE t.id = \(bind: taskID)
+                    """
+                ).first()
+            else { throw StoreError.notFound(what: "整改任务") }
+            let problemID = try row.decode(column: "id", as: UUID.self)
+            let status = ProblemStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open
             // An ongoing item stays open to progress even after its stage is closed.
             guard status.isWorkable || status == .stageCompleted else {
                 throw StoreError.workflow(.notWorkable(status))
             }
-            let model = ProgressModel()
-            model.id = self.ids.next()
-            model.taskID = taskID
-            model.problemID = task.problemID
-            model.onDate = date.iso
-            model.text = text
-            model.authorID = authorID
-            model.createdAt = tx.now
-            try await model.create(on: tx.db)
+            let id = self.ids.next()
+            try await tx.sql.insert(into: ProgressModel.schema)
+                .columns("id", "task_id", "problem_id", "on_date", "text", "author_id", "created_at")
+                .values(
+                    SQLBind(id), SQLBind(taskID), SQLBind(problemID), SQLBind(date.iso), SQLBind(text),
+                    SQLBind(authorID), SQLBind(tx.now)
+                )
+                .run()
             let entry = ProgressEntry(
-                id: model.id!, taskID: taskID, date: date, text: text, authorName: actor.name, recordedAt: tx.now)
+                id: id, taskID: taskID, date: date, text: text, authorName: actor.name, recordedAt: tx.now)
             try await tx.record(
-                "progress.add", entity: "problem", id: task.problemID.uuidString, unitPath: problem.unitPath,
-                before: nil, after: entry)
+                "progress.add", entity: "problem", id: problemID.uuidString,
+                unitPath: try row.decode(column: "unit_path", as: String.self), before: nil, after: entry)
             return entry
         }
     }

@@ -10,6 +10,13 @@ public struct SessionInfo: Sendable {
     public var user: User
     public var csrfToken: String
     public var kind: String
+    public var expiresAt: Date
+    /// The count of committed writes when the session was read (`audit_head.touched`, which every write
+    /// transaction raises first), so a page kept under this number is still true (`StampedCache`). Read in the same statement as the
+    /// session, so knowing it costs no trip to the database.
+    public var changeStamp: Int
+    /// Unread messages, when asked for (`session(token:withUnread:)`), else 0.
+    public var unread: Int
 }
 
 /// A session as its owner sees it on 「我的登录」.
@@ -203,20 +210,26 @@ extension Store {
 
     /// The session behind a token, with its user and grants, in one statement: every request of every app
     /// server asks this first, so it is one round trip, not one per grant (docs/benchmarks.md).
-    public func session(token: String) async throws -> SessionInfo? {
+    /// The session a credential opens, with its user and grants, in one statement; `withUnread` also counts
+    /// the user's unread messages for a page's header (`SessionInfo.unread`) in the same statement.
+    public func session(token: String, withUnread: Bool = false) async throws -> SessionInfo? {
+        let unread: SQLQueryString =
+            withUnread
+            ? "(SELECT COUNT(*) FROM notifications m WHERE m.user_id = u.id AND m.read_at IS NULL)" : "0"
+
         let rows = try await sql.raw(
             """
             SELECT s.id AS session_id, s.csrf_token, s.kind, s.expires_at, u.id AS user_id, u.username,
               u.display_name, u.active, u.must_change_password, g.role, g.unit_id, un.name AS unit_name,
-              un.path AS unit_path
+              un.path AS unit_path, (SELECT touched FROM audit_head WHERE id = 1) AS change_stamp, \(unread) AS unread
             FROM sessions s JOIN users u ON u.id = s.user_id
             LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN units un ON un.id = g.unit_id
             WHERE s.token_hash = \(bind: Self.tokenHash(token))
             """
         ).all()
-        guard let first = rows.first, try first.decode(column: "active", as: Bool.self),
-            try first.decode(column: "expires_at", as: Date.self) > clock.now()
-        else { return nil }
+        guard let first = rows.first, try first.decode(column: "active", as: Bool.self) else { return nil }
+        let expiresAt = try first.decode(column: "expires_at", as: Date.self)
+        guard expiresAt > clock.now() else { return nil }
         var grants: [User.Grant] = []
         for row in rows {
             guard let roleName = try row.decode(column: "role", as: String?.self), let role = Role(rawValue: roleName),
@@ -235,7 +248,9 @@ extension Store {
         return SessionInfo(
             id: try first.decode(column: "session_id", as: UUID.self), user: user,
             csrfToken: try first.decode(column: "csrf_token", as: String.self),
-            kind: try first.decode(column: "kind", as: String.self))
+            kind: try first.decode(column: "kind", as: String.self), expiresAt: expiresAt,
+            changeStamp: try first.decode(column: "change_stamp", as: Int.self),
+            unread: try first.decode(column: "unread", as: Int.self))
     }
 
     public func recordLoginAttempt(username: String, address: String, succeeded: Bool) async throws {
@@ -478,6 +493,7 @@ extension Store {
     public func deleteSessions(tokens: [String]) async throws {
         guard !tokens.isEmpty else { return }
         try await SessionModel.query(on: db).filter(\.$tokenHash ~~ tokens.map(Self.tokenHash)).delete()
+        countChange()
     }
 
     /// Removes expired sessions, login attempts older than `keepAttempts` and throttle windows long over.
