@@ -113,7 +113,8 @@ count_progress() {
   if [ $backend = sqlite ]; then
     python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from progress_entries").fetchone()[0])' "$data/zhenggai.sqlite"
   else
-    psql "$DATABASE_URL" -Atc 'select count(*) from progress_entries'
+    # psql knows sslmode, not PostgresNIO's tlsmode.
+    psql "${DATABASE_URL//tlsmode=/sslmode=}" -Atc 'select count(*) from progress_entries'
   fi
 }
 
