@@ -191,19 +191,33 @@ final class WriteTransaction: @unchecked Sendable {
         entry.prevHash = lastHash
         entry.hash = AuditChain.hash(of: entry)
         lastHash = entry.hash
-        // One INSERT through SQLKit: Fluent's `create` reflects over the model's properties on every call,
-        // which cost more than the statement itself in bulk writes (docs/benchmarks.md).
-        try await sql.insert(into: AuditEntryModel.schema)
-            .columns(
-                "seq", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "unit_path", "before", "after",
-                "prev_hash", "hash"
-            )
-            .values(
-                SQLBind(seq), SQLBind(entry.at), SQLBind(entry.actorID), SQLBind(entry.actorName),
-                SQLBind(entry.action), SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.unitPath),
-                SQLBind(entry.before), SQLBind(entry.after), SQLBind(entry.prevHash), SQLBind(entry.hash)
-            )
-            .run()
+        // On PostgreSQL the last entry waits for `finish`, which writes it with the head in one statement:
+        // writers queue on the head row, so every round trip while it is held is paid by all of them.
+        if let waiting = pending { try await insert(waiting) }
+        pending = entry
+    }
+
+    /// The last entry recorded and not yet written (see `record`). Entries are read back only by later
+    /// transactions, never by the one that recorded them.
+    private var pending: AuditEntryModel?
+
+    private static let columns: [String] = [
+        "seq", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "unit_path", "before", "after",
+        "prev_hash", "hash",
+    ]
+
+    private static func values(_ entry: AuditEntryModel) -> [any SQLExpression] {
+        [
+            SQLBind(entry.id), SQLBind(entry.at), SQLBind(entry.actorID), SQLBind(entry.actorName),
+            SQLBind(entry.action), SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.unitPath),
+            SQLBind(entry.before), SQLBind(entry.after), SQLBind(entry.prevHash), SQLBind(entry.hash),
+        ]
+    }
+
+    /// One INSERT through SQLKit: Fluent's `create` reflects over the model's properties on every call,
+    /// which cost more than the statement itself in bulk writes (docs/benchmarks.md).
+    private func insert(_ entry: AuditEntryModel) async throws {
+        try await sql.insert(into: AuditEntryModel.schema).columns(Self.columns).values(Self.values(entry)).run()
     }
 
     /// Within one batch write (`createProblems`) nothing changes a source, a unit or a category, so each is
@@ -237,6 +251,23 @@ final class WriteTransaction: @unchecked Sendable {
     }
 
     func finish() async throws {
+        if let entry = pending, sql.dialect.name == "postgresql" {
+            pending = nil
+            var insert = SQLInsert(table: SQLIdentifier(AuditEntryModel.schema))
+            insert.columns = Self.columns.map { SQLIdentifier($0) }
+            insert.values = [Self.values(entry)]
+            try await sql.raw(
+                """
+                WITH entry AS (\(insert)) UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: lastHash) \
+                WHERE id = 1
+                """
+            ).run()
+            return
+        }
+        if let entry = pending {
+            pending = nil
+            try await insert(entry)
+        }
         try await sql.update("audit_head")
             .set("seq", to: SQLBind(seq))
             .set("hash", to: SQLBind(lastHash))

@@ -215,6 +215,36 @@ struct LedgerStoreTests {
         }
     }
 
+    /// Progress goes only to a problem that is being worked on, and to a task that exists; a refused entry
+    /// leaves nothing behind, neither the entry nor an audit entry.
+    @Test func progressIsRefusedWhileAProblemIsUnderReview() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let source = try await c.county.source(store, by: c.inspector)
+            let problem = try await store.createProblem(
+                NewProblem(sourceID: source.id, text: "村级财务管理不规范。", outlinePath: [], categoryCode: "B4"), by: clerk)
+            let task = try await store.createTask(problemID: problem.id, fields(leader: c.leader.id), by: clerk)
+            let first = try await store.addProgress(taskID: task.id, date: TestStores.today, text: "已部署", by: clerk)
+            #expect(first.taskID == task.id)
+            let done = try await store.completeTask(task.id, version: task.version, by: clerk)
+            _ = try await store.addEvidence(
+                problemID: problem.id, taskID: done.id, fileName: "凭证.pdf", data: Fixtures.pdf, by: clerk)
+            _ = try await store.requestClosure(problemID: problem.id, statement: "已整改", by: clerk)
+            let before = try await store.auditLog(in: .everything, AuditQuery(after: 0, limit: 1_000)).count
+            await #expect(throws: StoreError.self) {
+                try await store.addProgress(taskID: task.id, date: TestStores.today, text: "审核中补录", by: clerk)
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.addProgress(taskID: UUID(), date: TestStores.today, text: "不存在的任务", by: clerk)
+            }
+            #expect(try await store.auditLog(in: .everything, AuditQuery(after: 0, limit: 1_000)).count == before)
+            let detail = try await store.problemDetail(problem.id)
+            #expect(detail.progress.map(\.text) == ["已部署"])
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+
     /// The search index only chooses candidates: for every query, the rows are exactly those the plain
     /// substring scan (text case-sensitive, number case-insensitive) finds, after edits too.
     @Test func indexedTextSearchFindsWhatTheScanFinds() async throws {
