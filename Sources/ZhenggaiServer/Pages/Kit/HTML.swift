@@ -1,7 +1,8 @@
 /// HTML written in Swift for the parts of a page that repeat hundreds of times (a ledger's rows, a
 /// province's unit picker): Leaf resolved every `#(…)` of every row at run time and escaped it one Unicode
 /// scalar at a time, which was three quarters of a ledger page's time (docs/benchmarks.md). The output is
-/// what the template wrote, escaped the same way.
+/// what the template wrote, escaped the same way. The one escaper for markup built in Swift (also the
+/// charts' SVG labels).
 struct HTML {
     private(set) var text = ""
 

@@ -303,21 +303,16 @@ enum BarChart {
                 let h = Int((Double(value) / Double(maximum) * Double(height)).rounded())
                 y -= h
                 svg +=
-                    "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(h)\" class=\"\(style)\"><title>\(escape(bar.label)) \(name) \(value)</title></rect>"
+                    "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(h)\" class=\"\(style)\"><title>\(HTML.escape(bar.label)) \(name) \(value)</title></rect>"
             }
             let total = bar.done + bar.basically + bar.open
             svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(y - 4)\" class=\"value\">\(total)</text>"
             svg +=
-                "<text x=\"\(x + barWidth / 2)\" y=\"\(top + height + 16)\" class=\"label\">\(escape(bar.label))</text>"
+                "<text x=\"\(x + barWidth / 2)\" y=\"\(top + height + 16)\" class=\"label\">\(HTML.escape(bar.label))</text>"
         }
         svg +=
             "<text x=\"40\" y=\"\(top + height + 34)\" class=\"legend\"><tspan class=\"done\">■</tspan> 完成　"
             + "<tspan class=\"basic\">■</tspan> 基本完成　<tspan class=\"open\">■</tspan> 未完成</text>"
         return svg + "</svg>"
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
