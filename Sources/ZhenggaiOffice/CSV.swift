@@ -96,7 +96,14 @@ public enum CSV {
     /// line ends, fields quoted when needed. Text starting with = + - @ gets a leading apostrophe so that
     /// Excel does not run it as a formula (CSV injection); `read` removes it again.
     public static func write(_ rows: [[CellValue]]) -> Data {
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        byteOrderMark + lines(rows)
+    }
+
+    public static let byteOrderMark = Data([0xEF, 0xBB, 0xBF])
+
+    /// Rows as `write` writes them, without the BOM: the pieces of a file written a batch at a time.
+    public static func lines(_ rows: [[CellValue]]) -> Data {
+        var out: [UInt8] = []
         out.reserveCapacity(rows.count * 128)
         for row in rows {
             for (index, value) in row.enumerated() {

@@ -191,15 +191,18 @@ final class WriteTransaction: @unchecked Sendable {
         entry.prevHash = lastHash
         entry.hash = AuditChain.hash(of: entry)
         lastHash = entry.hash
-        // On PostgreSQL the last entry waits for `finish`, which writes it with the head in one statement:
-        // writers queue on the head row, so every round trip while it is held is paid by all of them.
-        if let waiting = pending { try await insert(waiting) }
-        pending = entry
+        // Entries wait to be written together: many in one statement for a batch (an import of a thousand
+        // problems records two thousand), and on PostgreSQL the last ones with the head at `finish` — writers
+        // queue on the head row, so every round trip while it is held is paid by all of them.
+        pending.append(entry)
+        if pending.count >= Self.entriesPerStatement { try await writePending() }
     }
 
-    /// The last entry recorded and not yet written (see `record`). Entries are read back only by later
+    /// Entries recorded and not yet written (see `record`). Entries are read back only by later
     /// transactions, never by the one that recorded them.
-    private var pending: AuditEntryModel?
+    private var pending: [AuditEntryModel] = []
+    /// Twelve values each: far inside either database's limit on the values of one statement.
+    private static let entriesPerStatement = 200
 
     private static let columns: [String] = [
         "seq", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "unit_path", "before", "after",
@@ -214,10 +217,15 @@ final class WriteTransaction: @unchecked Sendable {
         ]
     }
 
-    /// One INSERT through SQLKit: Fluent's `create` reflects over the model's properties on every call,
-    /// which cost more than the statement itself in bulk writes (docs/benchmarks.md).
-    private func insert(_ entry: AuditEntryModel) async throws {
-        try await sql.insert(into: AuditEntryModel.schema).columns(Self.columns).values(Self.values(entry)).run()
+    /// One INSERT through SQLKit for all pending entries: Fluent's `create` reflects over the model's
+    /// properties on every call, which cost more than the statement itself in bulk writes (docs/benchmarks.md).
+    private func writePending() async throws {
+        guard !pending.isEmpty else { return }
+        var insert = SQLInsert(table: SQLIdentifier(AuditEntryModel.schema))
+        insert.columns = Self.columns.map { SQLIdentifier($0) }
+        insert.values = pending.map(Self.values)
+        pending.removeAll(keepingCapacity: true)
+        try await sql.execute(sql: insert) { _ in }
     }
 
     /// Within one batch write (`createProblems`) nothing changes a source, a unit or a category, so each is
@@ -251,11 +259,11 @@ final class WriteTransaction: @unchecked Sendable {
     }
 
     func finish() async throws {
-        if let entry = pending, sql.dialect.name == "postgresql" {
-            pending = nil
+        if !pending.isEmpty, sql.dialect.name == "postgresql" {
             var insert = SQLInsert(table: SQLIdentifier(AuditEntryModel.schema))
             insert.columns = Self.columns.map { SQLIdentifier($0) }
-            insert.values = [Self.values(entry)]
+            insert.values = pending.map(Self.values)
+            pending.removeAll()
             try await sql.raw(
                 """
                 WITH entry AS (\(insert)) UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: lastHash) \
@@ -264,10 +272,7 @@ final class WriteTransaction: @unchecked Sendable {
             ).run()
             return
         }
-        if let entry = pending {
-            pending = nil
-            try await insert(entry)
-        }
+        try await writePending()
         try await sql.update("audit_head")
             .set("seq", to: SQLBind(seq))
             .set("hash", to: SQLBind(lastHash))

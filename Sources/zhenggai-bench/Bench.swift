@@ -37,12 +37,13 @@ struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "生成大量问题并测量台账页面的服务端耗时")
         @Option(help: "问题数") var problems = 100_000
         @Option(help: "每个页面测量的轮数") var rounds = 20
+        @Option(help: "县的个数（问题平均分到各县；省级规模用 20）") var counties = 1
         @Option(help: "数据目录") var data = "zhenggai-bench-data"
 
         func run() async throws {
             try await quietly { logger in
                 let result = try await LedgerBenchmark.run(
-                    dataDirectory: data, problems: problems, rounds: rounds, logger: logger)
+                    dataDirectory: data, problems: problems, counties: counties, rounds: rounds, logger: logger)
                 print(result.description)
             }
         }
@@ -87,11 +88,12 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "问题数") var problems = 100_000
         @Option(help: "数据目录（设置 DATABASE_URL 时只存佐证材料）") var data = "zhenggai-bench-data"
         @Option(help: "输出多少个任务编号（写入测试轮流向这些任务填报进展）") var tasks = 64
+        @Option(help: "县的个数（问题平均分到各县；省级规模用 20）") var counties = 1
 
         func run() async throws {
             try await quietly { logger in
                 let seeded = try await LoadSeed.run(
-                    dataDirectory: data, problems: problems, tasks: tasks, logger: logger)
+                    dataDirectory: data, problems: problems, counties: counties, tasks: tasks, logger: logger)
                 print("TOKEN=\(seeded.token)")
                 print("TASKS=\(seeded.taskIDs.map(\.uuidString).joined(separator: ","))")
                 print("OPEN311_KEYS=\(seeded.open311Keys.joined(separator: ","))")

@@ -17,12 +17,14 @@ enum LoadSeed {
         var seconds: Double
     }
 
-    static func run(dataDirectory: String, problems target: Int, tasks: Int, logger: Logger) async throws -> Seeded {
+    static func run(dataDirectory: String, problems target: Int, counties: Int = 1, tasks: Int, logger: Logger)
+        async throws -> Seeded
+    {
         let store = try Commands.openStore(dataDirectory: dataDirectory, logger: logger)
         do {
             try await store.migrate()
             let started = ContinuousClock.now
-            let admin = try await LedgerBenchmark.seed(store, target: target)
+            let admin = try await LedgerBenchmark.seed(store, target: target, counties: counties)
             let elapsed = ContinuousClock.now - started
             let today = store.clock.today()
             let filter = LedgerFilter(scope: .everything)

@@ -54,6 +54,12 @@ import ZhenggaiTestSupport
             let xlsx = try LedgerExport.data(rows, format: .xlsx, title: "测试县 整改台账")
             let csv = try LedgerExport.data(rows, format: .csv, title: "测试县 整改台账")
             #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            // The download streams the same bytes a chunk at a time (1,000 problems: one chunk, then the last).
+            let chunks = Chunks()
+            try await LedgerExport.streamCSV(
+                store: world.store, filter: filter, today: TestStores.today, title: "测试县 整改台账"
+            ) { await chunks.add($0) }
+            #expect(await chunks.joined == csv)
 
             // The same file again changes nothing: matched by number, never duplicated.
             for (data, name) in [(xlsx, "台账.xlsx"), (csv, "台账.csv")] {
@@ -233,4 +239,10 @@ import ZhenggaiTestSupport
             #expect(preview.problemLines.contains { $0.contains("请先选择导入到哪个来源") })
         }
     }
+}
+
+actor Chunks {
+    private var parts: [Data] = []
+    func add(_ part: Data) { parts.append(part) }
+    var joined: Data { parts.reduce(Data(), +) }
 }

@@ -247,6 +247,100 @@ struct LedgerStoreTests {
 
     /// The search index only chooses candidates: for every query, the rows are exactly those the plain
     /// substring scan (text case-sensitive, number case-insensitive) finds, after edits too.
+    /// `createProblems` writes many rows to a statement (issue 15): what it stores must be exactly what
+    /// `createProblem` and `createTask` store one by one — rows, numbers, the next deadline, the search index and
+    /// the audit entries in the same order.
+    @Test func aBatchStoresWhatOneByOneStores() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let clerk = AuditActor(c.clerk)
+            let batchSource = try await c.county.source(store, by: c.inspector)
+            let singleSource = try await c.county.source(store, by: c.inspector, at: c.county.township)
+            let items: [(text: String, tasks: [TaskFields])] = (0..<450).map { n in
+                let tasks: [TaskFields] =
+                    switch n % 5 {
+                    case 0: []
+                    case 1: [fields(.ongoing)]
+                    case 2: [fields(deadline: TestStores.today.adding(days: n % 40 - 20)), fields(.ongoing)]
+                    case 3:
+                        [
+                            fields(.immediate, leader: c.leader.id, deadline: TestStores.today.adding(days: 9)),
+                            fields(deadline: TestStores.today.adding(days: -3)),
+                        ]
+                    default: [fields(deadline: TestStores.today.adding(days: n % 7))]
+                    }
+                return ("第\(n)项：村级财务管理不规范，白条入账\(n % 3 == 0 ? "、公车私用" : "")。", tasks)
+            }
+            let before = try await store.verifyAudit().entriesChecked
+            let batch = try await store.createProblems(
+                items.map { (NewProblem(sourceID: batchSource.id, text: $0.text, categoryCode: "B4"), $0.tasks) },
+                by: clerk)
+            let afterBatch = try await store.verifyAudit().entriesChecked
+            for item in items {
+                let problem = try await store.createProblem(
+                    NewProblem(sourceID: singleSource.id, text: item.text, categoryCode: "B4"), by: clerk)
+                for task in item.tasks { _ = try await store.createTask(problemID: problem.id, task, by: clerk) }
+            }
+            #expect(try await store.verifyAudit().isIntact)
+            #expect(batch.map(\.number) == (1...450).map { "\(batchSource.numberPrefix)-\(ProblemNumber.pad($0, 3))" })
+            // The counter moved past the batch: the next problem never takes a number already given.
+            let next = try await store.createProblem(
+                NewProblem(sourceID: batchSource.id, text: "批量之后", categoryCode: "A1"), by: clerk)
+            #expect(next.number == "\(batchSource.numberPrefix)-451")
+
+            struct Shape: Equatable {
+                var number: String
+                var text: String
+                var status: ProblemStatus
+                var nextDeadline: String?
+                var tasks: [String]
+            }
+            func shapes(_ source: Source) async throws -> [Shape] {
+                var filter = LedgerFilter(scope: .everything)
+                filter.sourceID = source.id
+                let rows = try await store.ledgerRows(filter, today: TestStores.today, after: nil, limit: 5_000)
+                var result: [Shape] = []
+                for row in rows.filter({ $0.problem.text != "批量之后" }) {
+                    let next =
+                        try await
+                        (store.sql.raw(
+                            "SELECT next_deadline FROM problems WHERE id = \(bind: row.problem.id)"
+                        ).first()?.decode(column: "next_deadline", as: String?.self)) ?? nil
+                    result.append(
+                        Shape(
+                            number: String(row.problem.number.suffix(3)), text: row.problem.text,
+                            status: row.problem.status, nextDeadline: next,
+                            tasks: row.tasks.map {
+                                "\($0.measure)|\($0.kind)|\($0.deadline?.iso ?? "-")|\($0.leaderName ?? "-")|\($0.assignee)|\($0.status)|\($0.version)"
+                            }))
+                }
+                return result
+            }
+            let batchShapes = try await shapes(batchSource)
+            #expect(batchShapes.count == 450)
+            #expect(batchShapes == (try await shapes(singleSource)))
+            #expect(batchShapes.contains { $0.nextDeadline != nil } && batchShapes.contains { $0.nextDeadline == nil })
+
+            // The same audit entries in the same order: a problem, then its tasks.
+            var entries: [AuditEntry] = []
+            while true {
+                let page = try await store.auditLog(
+                    in: .everything, AuditQuery(after: entries.last?.seq ?? before, limit: 1_000))
+                entries += page
+                if page.count < 1_000 { break }
+            }
+            let batchEntries = entries.filter { $0.seq <= afterBatch }
+            let singleEntries = entries.filter { $0.seq > afterBatch && $0.seq <= 2 * afterBatch - before }
+            #expect(batchEntries.count == 450 + items.map(\.tasks.count).reduce(0, +))
+            #expect(batchEntries.map(\.action) == singleEntries.map(\.action))
+
+            // Found by the index like any other problem.
+            let found = try await store.counts(
+                LedgerFilter(scope: Scope(subtree: c.county.township.path), text: "公车私用"), today: TestStores.today)
+            #expect(found.total == 300)
+        }
+    }
+
     @Test func indexedTextSearchFindsWhatTheScanFinds() async throws {
         try await TestStores.withStore { store in
             let c = try await cast(store)

@@ -7,6 +7,32 @@ import ZhenggaiServices
 /// ASCII fallback for old clients).
 enum FileResponse {
     static func make(_ data: Data, fileName: String, contentType: String, inline: Bool = false) -> Response {
+        Response(
+            status: .ok, headers: headers(fileName: fileName, contentType: contentType, inline: inline),
+            body: .init(data: data))
+    }
+
+    /// A download written while it is read (a ledger export of a whole county): memory holds one chunk, not the
+    /// file. A failure after the first bytes breaks the connection, so the browser reports a failed download
+    /// instead of saving a file that silently stops.
+    static func streamed(
+        fileName: String, contentType: String, logger: Logger,
+        _ write: @escaping @Sendable (@escaping @Sendable (Data) async throws -> Void) async throws -> Void
+    ) -> Response {
+        Response(
+            status: .ok, headers: headers(fileName: fileName, contentType: contentType, inline: false),
+            body: .init(asyncStream: { writer in
+                do {
+                    try await write { try await writer.writeBuffer(ByteBuffer(data: $0)) }
+                    try await writer.write(.end)
+                } catch {
+                    logger.error("download stopped", metadata: ["file": "\(fileName)", "error": "\(error)"])
+                    try? await writer.write(.error(error))
+                }
+            }))
+    }
+
+    static func headers(fileName: String, contentType: String, inline: Bool) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: contentType)
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
@@ -19,7 +45,7 @@ enum FileResponse {
         headers.replaceOrAdd(
             name: .contentDisposition,
             value: "\(inline ? "inline" : "attachment"); filename=\"download\"; filename*=UTF-8''\(encoded)")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return headers
     }
 
     /// An uploaded file (evidence, an appeal's file): pictures and PDFs open in the browser for preview,

@@ -140,9 +140,17 @@ struct IndexWarmer: LifecycleHandler {
         let logger = application.logger
         Task {
             do {
+                let started = ContinuousClock.now
                 try await similarity.refresh()
                 let count = await similarity.count
-                logger.info("similarity index ready", metadata: ["problems": "\(count)"])
+                let elapsed = ContinuousClock.now - started
+                logger.info(
+                    "similarity index ready",
+                    metadata: [
+                        "problems": "\(count)",
+                        "seconds":
+                            "\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))",
+                    ])
             } catch {
                 logger.error("similarity index could not be built", metadata: ["error": "\(error)"])
             }

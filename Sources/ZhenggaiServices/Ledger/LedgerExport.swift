@@ -36,23 +36,42 @@ public enum LedgerExport {
     /// Every problem the filter selects, in number order, read in keyset chunks so memory per query stays bounded
     /// and a deep chunk costs no more than the first.
     public static func rows(store: Store, filter: LedgerFilter, today: LocalDate) async throws -> [XLSXWriter.Row] {
-        let categories = Dictionary(uniqueKeysWithValues: try await store.categories().map { ($0.code, $0.name) })
         var result: [XLSXWriter.Row] = []
+        try await forEachChunk(store: store, filter: filter, today: today) { result += $0 }
+        return result
+    }
+
+    /// The CSV file (as `data` writes it) handed to `write` a chunk at a time: memory holds one chunk of 2,000
+    /// problems however large the export (a county's 50,000).
+    public static func streamCSV(
+        store: Store, filter: LedgerFilter, today: LocalDate, title: String, write: (Data) async throws -> Void
+    ) async throws {
+        try await write(CSV.byteOrderMark + CSV.lines([[.text(title)], columns.map { .text($0.header) }]))
+        try await forEachChunk(store: store, filter: filter, today: today) {
+            try await write(CSV.lines($0.map(\.values)))
+        }
+    }
+
+    static func forEachChunk(
+        store: Store, filter: LedgerFilter, today: LocalDate, _ body: ([XLSXWriter.Row]) async throws -> Void
+    ) async throws {
+        let categories = Dictionary(uniqueKeysWithValues: try await store.categories().map { ($0.code, $0.name) })
         var last: String?
         var ordinal = 0
         while true {
             let batch = try await store.ledgerRows(filter, today: today, after: last, limit: 2_000)
             let evidence = try await store.evidenceCounts(batch.map(\.problem.id))
+            var chunk: [XLSXWriter.Row] = []
             for row in batch {
                 ordinal += 1
-                result += rows(
+                chunk += rows(
                     for: row, ordinal: ordinal, categoryName: categories[row.problem.categoryCode] ?? "",
                     evidence: evidence[row.problem.id] ?? 0)
             }
+            try await body(chunk)
             guard batch.count == 2_000, let next = batch.last?.problem.number else { break }
             last = next
         }
-        return result
     }
 
     static func rows(for row: LedgerRow, ordinal: Int, categoryName: String, evidence: Int) -> [XLSXWriter.Row] {
@@ -112,7 +131,8 @@ public enum LedgerExport {
     public static func data(_ rows: [XLSXWriter.Row], format: Format, title: String) throws -> Data {
         switch format {
         case .csv:
-            // The title goes in its own first line, as in the workbook; import finds the header below it.
+            // The title goes in its own first line, as in the workbook; import finds the header below it
+            // (`streamCSV` writes the same bytes).
             var lines: [[CellValue]] = [[.text(title)], columns.map { .text($0.header) }]
             lines += rows.map(\.values)
             return CSV.write(lines)

@@ -213,7 +213,7 @@ extension Store {
         model.updatedAt = tx.now
         try await model.save(on: tx.db)
         if changes.text != nil {
-            try await Self.indexSearch(problemID: id, text: model.text, number: model.number, on: tx.db)
+            try await Self.indexSearch([(id, model.text, model.number)], on: tx.db)
         }
         try await tx.record(
             "problem.update", entity: "problem", id: id.uuidString, unitPath: model.unitPath, before: before,

@@ -61,25 +61,41 @@ extension UInt8 {
 }
 
 extension Store {
-    /// Indexes (again) one problem's text and number, inside the write that changed them.
-    static func indexSearch(problemID: UUID, text: String, number: String, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
-        let document = ProblemSearch.document(text: text, number: number)
+    /// Indexes (again) problems' texts and numbers, inside the write that changed them, in one statement per
+    /// step for any number of problems (a batch import indexes hundreds at once).
+    static func indexSearch(_ entries: [(problemID: UUID, text: String, number: String)], on database: any Database)
+        async throws
+    {
+        guard let sql = database as? any SQLDatabase, !entries.isEmpty else { return }
+        let documents = entries.map { ProblemSearch.document(text: $0.text, number: $0.number) }
+        let ids = entries.map(\.problemID)
         if sql.dialect.name == "sqlite" {
-            // Keyed by rowid (V10_Search): the old entry, if any, goes by its key, and the new one takes it.
+            // Keyed by rowid (V10_Search): old entries, if any, go by their keys, and the new ones take them.
+            let keys = SQLList(ids.map { SQLGroupExpression(SQLBind($0)) })
             try await sql.raw(
-                "INSERT INTO problem_search_keys (problem_id) VALUES (\(bind: problemID)) ON CONFLICT (problem_id) DO NOTHING"
+                "INSERT INTO problem_search_keys (problem_id) VALUES \(keys) ON CONFLICT (problem_id) DO NOTHING"
             ).run()
             try await sql.raw(
-                "DELETE FROM problem_search WHERE rowid = (SELECT key FROM problem_search_keys WHERE problem_id = \(bind: problemID))"
+                "DELETE FROM problem_search WHERE rowid IN (SELECT key FROM problem_search_keys WHERE problem_id IN (\(binds: ids)))"
             ).run()
-            try await sql.raw(
-                "INSERT INTO problem_search (rowid, grams) SELECT key, \(bind: document) FROM problem_search_keys WHERE problem_id = \(bind: problemID)"
-            ).run()
-        } else {
+            let rows = SQLList(zip(ids, documents).map { SQLGroupExpression([SQLBind($0.0), SQLBind($0.1)]) })
             try await sql.raw(
                 """
-                INSERT INTO problem_search (problem_id, grams) VALUES (\(bind: problemID), to_tsvector('simple', \(bind: document)))
+                INSERT INTO problem_search (rowid, grams) SELECT k.key, v.column2 FROM (VALUES \(rows)) AS v \
+                JOIN problem_search_keys k ON k.problem_id = v.column1
+                """
+            ).run()
+        } else {
+            let rows = SQLList(
+                zip(ids, documents).map {
+                    SQLGroupExpression([
+                        SQLBind($0.0) as any SQLExpression,
+                        SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind($0.1)),
+                    ])
+                })
+            try await sql.raw(
+                """
+                INSERT INTO problem_search (problem_id, grams) VALUES \(rows) \
                 ON CONFLICT (problem_id) DO UPDATE SET grams = EXCLUDED.grams
                 """
             ).run()

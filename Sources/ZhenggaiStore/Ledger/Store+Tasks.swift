@@ -101,15 +101,9 @@ extension Store {
         let status = ProblemStatus(rawValue: problem.status) ?? .open
         guard status.isWorkable else { throw StoreError.workflow(.notWorkable(status)) }
         let people = try await resolvePeople(fields, problem: problem, tx: tx)
-        let model = TaskModel()
-        model.id = self.ids.next()
-        model.problemID = problemID
-        model.position = try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).count() + 1
-        Self.apply(fields, people, to: model)
-        model.status = TaskStatus.inProgress.rawValue
-        model.version = 1
-        model.createdAt = tx.now
-        model.updatedAt = tx.now
+        let model = newTask(
+            problemID: problemID, fields, people,
+            position: try await TaskModel.query(on: tx.db).filter(\.$problemID == problemID).count() + 1, tx: tx)
         try await model.create(on: tx.db)
         try await Self.refreshNextDeadline(problemID, tx: tx)
         let task = try await self.task(model, on: tx.db)
@@ -117,6 +111,39 @@ extension Store {
             "task.create", entity: "task", id: model.id!.uuidString, unitPath: problem.unitPath, before: nil,
             after: task)
         return task
+    }
+
+    func newTask(
+        problemID: UUID, _ fields: TaskFields, _ people: ResolvedPeople, position: Int, tx: WriteTransaction
+    ) -> TaskModel {
+        let model = TaskModel()
+        model.id = ids.next()
+        model.problemID = problemID
+        model.position = position
+        Self.apply(fields, people, to: model)
+        model.status = TaskStatus.inProgress.rawValue
+        model.version = 1
+        model.createdAt = tx.now
+        model.updatedAt = tx.now
+        return model
+    }
+
+    /// Every column of a task row, for inserts written without Fluent (`createProblems`).
+    static let taskColumns = [
+        "id", "problem_id", "measure", "kind", "leader_id", "leader_person_id", "lead_unit", "supporting_units",
+        "assignee", "assignee_person_id", "deadline", "status", "completed_on", "position", "version", "created_at",
+        "updated_at", "withdrawn_at", "withdrawn_reason",
+    ]
+
+    static func values(_ model: TaskModel) -> [any SQLExpression] {
+        [
+            SQLBind(model.id!), SQLBind(model.problemID), SQLBind(model.measure), SQLBind(model.kind),
+            SQLBind(model.leaderID), SQLBind(model.leaderPersonID), SQLBind(model.leadUnit),
+            SQLBind(model.supportingUnits), SQLBind(model.assignee), SQLBind(model.assigneePersonID),
+            SQLBind(model.deadline), SQLBind(model.status), SQLBind(model.completedOn), SQLBind(model.position),
+            SQLBind(model.version), SQLBind(model.createdAt), SQLBind(model.updatedAt), SQLBind(model.withdrawnAt),
+            SQLBind(model.withdrawnReason),
+        ]
     }
 
     /// Saves a task only if nobody saved it since `version` was read: the second of two people editing

@@ -31,15 +31,13 @@ struct V10_Search: AsyncMigration {
             if let after { query = query.where("number", .greaterThan, after) }
             let rows = try await query.all()
             guard !rows.isEmpty else { break }
-            // One transaction per chunk: on SQLite a commit per row would cost a sync per row.
-            try await database.transaction { tx in
-                for row in rows {
-                    try await Store.indexSearch(
-                        problemID: try row.decode(column: "id", as: UUID.self),
-                        text: try row.decode(column: "text", as: String.self),
-                        number: try row.decode(column: "number", as: String.self), on: tx)
-                }
-            }
+            try await Store.indexSearch(
+                rows.map {
+                    (
+                        try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "text", as: String.self),
+                        try $0.decode(column: "number", as: String.self)
+                    )
+                }, on: database)
             after = try rows.last!.decode(column: "number", as: String.self)
         }
     }

@@ -38,6 +38,16 @@ enum OfficePages {
                 throw QueryError("format", "应为 xlsx 或 csv。")
             }
             let title = LedgerExport.title(unit: unitName, source: sourceTitle, today: today)
+            if format == .csv {
+                // A county's ledger is tens of thousands of rows: CSV goes out as it is read, in flat memory.
+                return FileResponse.streamed(
+                    fileName: LedgerExport.fileName(title: title, format: format), contentType: format.contentType,
+                    logger: request.logger
+                ) { write in
+                    try await LedgerExport.streamCSV(
+                        store: store, filter: filter, today: today, title: title, write: write)
+                }
+            }
             let rows = try await LedgerExport.rows(store: store, filter: filter, today: today)
             let data = try LedgerExport.data(rows, format: format, title: title)
             return download(
