@@ -341,6 +341,39 @@ struct LedgerStoreTests {
         }
     }
 
+    /// Pages past the middle are read from the other end (issue 15): every page of every order must still be
+    /// exactly its slice of the whole list, ties and the last short page included.
+    @Test func everyPageIsItsSliceOfTheWholeOrderFromEitherEnd() async throws {
+        try await TestStores.withStore { store in
+            let c = try await cast(store)
+            let source = try await c.county.source(store, by: c.inspector)
+            let categories = ["A1", "B4", "C3"]
+            _ = try await store.createProblems(
+                (0..<23).map { n in
+                    (
+                        NewProblem(sourceID: source.id, text: "问题\(n)", categoryCode: categories[n % 3]),
+                        n % 4 == 0 ? [] : [fields(deadline: TestStores.today.adding(days: n % 5))]
+                    )
+                }, by: AuditActor(c.clerk))
+            let filter = LedgerFilter(scope: .everything)
+            for sort in LedgerSort.allCases {
+                let whole = try await store.ledger(
+                    filter, paging: try Paging(perPage: 50), today: TestStores.today, sort: sort
+                ).rows.map(\.problem.number)
+                #expect(whole.count == 23)
+                var paged: [String] = []
+                for page in 1...6 {
+                    let rows = try await store.ledger(
+                        filter, paging: try Paging(page: page, perPage: 5), today: TestStores.today, sort: sort
+                    ).rows.map(\.problem.number)
+                    #expect(rows.count == [5, 5, 5, 5, 3, 0][page - 1], "\(sort) page \(page)")
+                    paged += rows
+                }
+                #expect(paged == whole, "\(sort)")
+            }
+        }
+    }
+
     @Test func indexedTextSearchFindsWhatTheScanFinds() async throws {
         try await TestStores.withStore { store in
             let c = try await cast(store)

@@ -134,22 +134,35 @@ extension Store {
         // One filter built once (it reads the units table): the count runs on a copy of it.
         let query = try await filtered(filter)
         let total = try await query.copy().count()
+        let offset = (page - 1) * perPage
+        // A page past the middle is read from the other end, in the reverse order: OFFSET steps over every row
+        // it skips, so the last page of a province cost as much as reading all of it. Every order ends on the
+        // number, which is unique, so the reverse order is exactly the forward one backwards.
+        let fromEnd = offset < total && offset > total / 2
+        let up: DatabaseQuery.Sort.Direction = fromEnd ? .descending : .ascending
+        let down: DatabaseQuery.Sort.Direction = fromEnd ? .ascending : .descending
         switch sort {
-        case .number: query.sort(\.$number)
+        case .number: query.sort(\.$number, up)
         case .deadline:
             // Earliest open deadline first; items without one (ongoing, no task yet) last.
-            query.sort(.sql(unsafeRaw: #"COALESCE("problems"."next_deadline", '9999-12-31')"#), .ascending)
-            query.sort(\.$number)
-        case .status: query.sort(\.$status).sort(\.$number)
-        case .updated: query.sort(\.$updatedAt, .descending).sort(\.$number)
-        case .category: query.sort(\.$categoryCode).sort(\.$number)
+            query.sort(.sql(unsafeRaw: #"COALESCE("problems"."next_deadline", '9999-12-31')"#), up)
+            query.sort(\.$number, up)
+        case .status: query.sort(\.$status, up).sort(\.$number, up)
+        case .updated: query.sort(\.$updatedAt, down).sort(\.$number, up)
+        case .category: query.sort(\.$categoryCode, up).sort(\.$number, up)
         }
         // Ids first: the page is chosen on a covering index, then only its rows are read whole. Both as SQL
         // rows: a Fluent model per row reflects over its properties at run time, which cost more than the
         // queries themselves (docs/benchmarks.md).
-        query.field(\.$id).range(((page - 1) * perPage)..<(page * perPage))
-        let ids = try await sql.raw("\(SQLQueryConverter(delegate: PlainConverter()).convert(query.query))").all()
+        if fromEnd {
+            let end = max(0, total - offset - perPage)
+            query.field(\.$id).range(end..<(total - offset))
+        } else {
+            query.field(\.$id).range(offset..<(offset + perPage))
+        }
+        var ids = try await sql.raw("\(SQLQueryConverter(delegate: PlainConverter()).convert(query.query))").all()
             .map { try $0.decode(column: "problems_id", as: UUID.self) }
+        if fromEnd { ids.reverse() }
         let byID = Dictionary(
             uniqueKeysWithValues: try await problems(ProblemModel.query(on: db).filter(\.$id ~~ ids)).map {
                 ($0.id, $0)
