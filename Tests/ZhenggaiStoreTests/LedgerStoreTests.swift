@@ -395,7 +395,8 @@ struct LedgerStoreTests {
             var stored = problems
             stored[2] = edited
             let queries = [
-                "白条", "白", "条入账", "白条入账、大额", "公车", "公务用车", "“三重一大”", "abc", "ABC", "Case 1", "100%", "%", "（第2项）",
+                "白条", "白", "条入账", "ab", "AB", "Ca", "0%", "条分", "白条入账、大额", "公车", "公务用车", "“三重一大”", "abc", "ABC",
+                "Case 1", "100%", "%", "（第2项）",
                 "條例", "条例", "白 条", "不到位", "不存在的词", problems[0].number.lowercased(),
                 String(problems[3].number.suffix(3)),
                 problems[5].number + "x",

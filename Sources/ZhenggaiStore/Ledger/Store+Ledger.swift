@@ -86,7 +86,9 @@ extension Store {
                     : "SELECT \(ident: "problem_id") FROM \(ident: "problem_search") WHERE \(ident: "grams") @@ to_tsquery('simple', \(bind: match))"
                 query.filter(.sql(embed: "\(ident: "problems").\(ident: "id") IN (\(candidates))"))
             }
-            if isSQLite {
+            if ProblemSearch.isExact(text) {
+                // The index alone answers: the substring test would only read every candidate's text again.
+            } else if isSQLite {
                 // instr is a plain substring search: no wildcards to escape, and faster than LIKE over a
                 // scan of every problem's text. Numbers compare upper-cased, as LIKE would ignore case.
                 query.filter(

@@ -44,6 +44,10 @@ enum ProblemSearch {
         (textPairs(text) + numberPairs(number)).joined(separator: " ")
     }
 
+    /// A query of two characters is one pair, so its candidates are exactly the problems whose text holds it
+    /// or whose number holds it upper-cased (numbers are ASCII): the commonest search needs no substring test.
+    static func isExact(_ text: String) -> Bool { text.unicodeScalars.count == 2 }
+
     /// Candidates for a query: every pair of the text, or every pair of the upper-cased number. Nil when the
     /// query is a single character, which only the scan can answer. The first 32 pairs choose enough.
     static func query(_ text: String, sqlite: Bool) -> String? {
