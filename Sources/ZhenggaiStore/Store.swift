@@ -195,14 +195,25 @@ final class WriteTransaction: @unchecked Sendable {
         // problems records two thousand), and on PostgreSQL the last ones with the head at `finish` — writers
         // queue on the head row, so every round trip while it is held is paid by all of them.
         pending.append(entry)
-        if pending.count >= Self.entriesPerStatement { try await writePending() }
+        if pending.count >= Self.rowsPerStatement { try await writePending() }
     }
 
     /// Entries recorded and not yet written (see `record`). Entries are read back only by later
     /// transactions, never by the one that recorded them.
     private var pending: [AuditEntryModel] = []
-    /// Twelve values each: far inside either database's limit on the values of one statement.
-    private static let entriesPerStatement = 200
+    /// Rows written by one multi-row INSERT: a couple of dozen values each stays far inside either
+    /// database's limit on the values of one statement.
+    static let rowsPerStatement = 200
+
+    /// Rows inserted a `rowsPerStatement` at a time (bulk writes: `createProblems`, the pending audit entries).
+    func insert(into table: String, _ columns: [String], _ rows: [[any SQLExpression]]) async throws {
+        for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+            var insert = SQLInsert(table: SQLIdentifier(table))
+            insert.columns = columns.map { SQLIdentifier($0) }
+            insert.values = Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)])
+            try await sql.execute(sql: insert) { _ in }
+        }
+    }
 
     private static let columns: [String] = [
         "seq", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "unit_path", "before", "after",
@@ -220,12 +231,9 @@ final class WriteTransaction: @unchecked Sendable {
     /// One INSERT through SQLKit for all pending entries: Fluent's `create` reflects over the model's
     /// properties on every call, which cost more than the statement itself in bulk writes (docs/benchmarks.md).
     private func writePending() async throws {
-        guard !pending.isEmpty else { return }
-        var insert = SQLInsert(table: SQLIdentifier(AuditEntryModel.schema))
-        insert.columns = Self.columns.map { SQLIdentifier($0) }
-        insert.values = pending.map(Self.values)
+        let rows = pending.map(Self.values)
         pending.removeAll(keepingCapacity: true)
-        try await sql.execute(sql: insert) { _ in }
+        try await insert(into: AuditEntryModel.schema, Self.columns, rows)
     }
 
     /// Within one batch write (`createProblems`) nothing changes a source, a unit or a category, so each is

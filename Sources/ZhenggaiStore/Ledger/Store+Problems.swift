@@ -102,7 +102,7 @@ extension Store {
         return try await write(actor) { tx in
             tx.cacheBatchReads()
             var nextNumber: [UUID: Int] = [:]
-            var problems: [(model: ProblemModel, nextDeadline: String?)] = []
+            var problems: [ProblemModel] = []
             var tasks: [TaskModel] = []
             var created: [Problem] = []
             created.reserveCapacity(checked.count)
@@ -129,26 +129,19 @@ extension Store {
                         "task.create", entity: "task", id: taskModel.id!.uuidString, unitPath: unit.path,
                         before: nil, after: try await self.task(taskModel, on: tx.db))
                 }
-                // As refreshNextDeadline would compute it: the earliest deadline of an open, not ongoing task.
-                let nextDeadline = own.filter { $0.kind != RectificationKind.ongoing.rawValue }.compactMap(\.deadline)
-                    .min()
-                problems.append((model, nextDeadline))
+                problems.append(model)
                 tasks += own
                 created.append(problem)
             }
-            for start in stride(from: 0, to: problems.count, by: 200) {
-                let chunk = problems[start..<min(start + 200, problems.count)]
-                var insert = SQLInsert(table: SQLIdentifier(ProblemModel.schema))
-                insert.columns = Self.problemColumns.map { SQLIdentifier($0) }
-                insert.values = chunk.map { Self.values($0.model, nextDeadline: $0.nextDeadline) }
-                try await tx.sql.execute(sql: insert) { _ in }
-                try await Self.indexSearch(chunk.map { ($0.model.id!, $0.model.text, $0.model.number) }, on: tx.db)
+            for start in stride(from: 0, to: problems.count, by: WriteTransaction.rowsPerStatement) {
+                let chunk = Array(problems[start..<min(start + WriteTransaction.rowsPerStatement, problems.count)])
+                try await tx.insert(into: ProblemModel.schema, Self.problemColumns, chunk.map(Self.values))
+                try await Self.indexSearch(chunk.map { ($0.id!, $0.text, $0.number) }, on: tx.db)
             }
-            for start in stride(from: 0, to: tasks.count, by: 200) {
-                var insert = SQLInsert(table: SQLIdentifier(TaskModel.schema))
-                insert.columns = Self.taskColumns.map { SQLIdentifier($0) }
-                insert.values = tasks[start..<min(start + 200, tasks.count)].map(Self.values)
-                try await tx.sql.execute(sql: insert) { _ in }
+            try await tx.insert(into: TaskModel.schema, Self.taskColumns, tasks.map(Self.values))
+            for start in stride(from: 0, to: problems.count, by: WriteTransaction.rowsPerStatement) {
+                let chunk = problems[start..<min(start + WriteTransaction.rowsPerStatement, problems.count)]
+                try await Self.refreshNextDeadlines(chunk.map { $0.id! }, tx: tx)
             }
             return created
         }
@@ -218,21 +211,22 @@ extension Store {
         model.number = "\(source.numberPrefix)-\(ProblemNumber.pad(sequence, 3))"
     }
 
-    /// Every column of a problem row, for inserts written without Fluent (`createProblems`).
+    /// Every column of a problem row but `next_deadline` (which `refreshNextDeadlines` sets from the tasks), for
+    /// inserts written without Fluent (`createProblems`).
     static let problemColumns = [
         "id", "number", "source_id", "unit_id", "unit_path", "sequence", "text", "outline_path", "category_code",
         "status", "recurrences", "closure_statement", "requested_by", "first_reviewed_by", "closed_on", "relapsed_by",
-        "version", "created_at", "updated_at", "withdrawn_at", "withdrawn_reason", "next_deadline",
+        "version", "created_at", "updated_at", "withdrawn_at", "withdrawn_reason",
     ]
 
-    static func values(_ model: ProblemModel, nextDeadline: String?) -> [any SQLExpression] {
+    static func values(_ model: ProblemModel) -> [any SQLExpression] {
         [
             SQLBind(model.id!), SQLBind(model.number), SQLBind(model.sourceID), SQLBind(model.unitID),
             SQLBind(model.unitPath), SQLBind(model.sequence), SQLBind(model.text), SQLBind(model.outlinePath),
             SQLBind(model.categoryCode), SQLBind(model.status), SQLBind(model.recurrences),
             SQLBind(model.closureStatement), SQLBind(model.requestedBy), SQLBind(model.firstReviewedBy),
             SQLBind(model.closedOn), SQLBind(model.relapsedBy), SQLBind(model.version), SQLBind(model.createdAt),
-            SQLBind(model.updatedAt), SQLBind(model.withdrawnAt), SQLBind(model.withdrawnReason), SQLBind(nextDeadline),
+            SQLBind(model.updatedAt), SQLBind(model.withdrawnAt), SQLBind(model.withdrawnReason),
         ]
     }
 

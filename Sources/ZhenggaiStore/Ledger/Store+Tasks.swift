@@ -325,11 +325,17 @@ extension Store {
 
     /// Keeps a problem's earliest open deadline beside it (V3): every task write calls this in its transaction.
     static func refreshNextDeadline(_ problemID: UUID, tx: WriteTransaction) async throws {
+        try await refreshNextDeadlines([problemID], tx: tx)
+    }
+
+    /// The same for many problems in one statement (a batch of new problems).
+    static func refreshNextDeadlines(_ problemIDs: [UUID], tx: WriteTransaction) async throws {
+        guard !problemIDs.isEmpty else { return }
         try await tx.sql.raw(
             """
             UPDATE problems SET next_deadline = (SELECT MIN(tasks.deadline) FROM tasks \
-            WHERE tasks.problem_id = \(bind: problemID) AND tasks.status = 'inProgress' AND tasks.kind <> 'ongoing') \
-            WHERE id = \(bind: problemID)
+            WHERE tasks.problem_id = problems.id AND tasks.status = 'inProgress' AND tasks.kind <> 'ongoing') \
+            WHERE id IN (\(binds: problemIDs))
             """
         ).run()
     }
